@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './build.js';
+export * from './render.js';
