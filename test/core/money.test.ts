@@ -63,7 +63,7 @@ describe('money', () => {
     );
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -1e10, max: 1e10 })), (xs) => {
-        const total = xs.reduce((t, x) => add(t, x as Cents), cents(0));
+        const total = xs.reduce<Cents>((t, x) => add(t, x as Cents), cents(0));
         return sub(total, total) === 0 && total === xs.reduce((a, b) => a + b, 0);
       }),
     );
