@@ -81,3 +81,15 @@ describe('law parameters', () => {
     expect(f.message).toMatch(/UNVERIFIED/);
   });
 });
+
+describe('form line maps', () => {
+  it('each form has a revision for every supported year, and revisions do not overlap', () => {
+    const law = loadLaw();
+    for (let y = 2018; y <= 2026; y++) expect(law.form('f6765', calendarYear(y)).lines['48']).toBeDefined();
+  });
+
+  it('rejects a form map without a citation', () => {
+    const r = readLawDir(lawDirWith(`form: fx\nrevision: "1"\ntitle: t\napplies: { from: 2018-01-01 }\nreference: []\nlines: { "1": { label: a } }\n`));
+    expect(r.problems.map((p) => p.message).join('\n')).toMatch(/citation/);
+  });
+});

@@ -7,7 +7,7 @@ import type { Explainer } from '../explain/build.js';
 import { dollars, parseMoney, type Cents } from '../money/cents.js';
 import { formatRate, rate as parseRate, type Rate } from '../money/rate.js';
 import type { TaxPeriod } from '../periods/tax-period.js';
-import type { KeyedOn, OptionDef, ParameterDef } from './schema.js';
+import type { FormMap, KeyedOn, OptionDef, ParameterDef } from './schema.js';
 import { SUPPORTED } from './schema.js';
 
 export class LawError extends Error {
@@ -115,6 +115,8 @@ interface Resolved {
 export interface Law {
   readonly parameters: ReadonlyMap<string, ParameterDef>;
   readonly options: ReadonlyMap<string, OptionDef>;
+  /** The revision of a form used for a tax period (by the date the period begins). */
+  form(id: string, period: TaxPeriod): FormMap;
   /** The value of a parameter in force on `date` (date interpreted per the parameter's keyed_on). */
   at(id: string, date: string): Resolved;
   /** The value for a tax period: the date picked by the parameter's keyed_on event. */
@@ -152,7 +154,7 @@ function eventDateFor(keyed: KeyedOn, period: TaxPeriod, eventDate?: string): st
   }
 }
 
-export function makeLaw(params: ParameterDef[], options: OptionDef[]): Law {
+export function makeLaw(params: ParameterDef[], options: OptionDef[], forms: FormMap[] = []): Law {
   const pmap = new Map<string, ParameterDef>();
   const omap = new Map<string, OptionDef>();
   for (const p of params) {
@@ -193,6 +195,11 @@ export function makeLaw(params: ParameterDef[], options: OptionDef[]): Law {
   const law: Law = {
     parameters: pmap,
     options: omap,
+    form(id, period) {
+      const f = forms.find((x) => x.form === id && x.applies.from <= period.start && (x.applies.to === undefined || period.start < x.applies.to));
+      if (!f) throw new LawError(`no revision of form ${id} for a tax year beginning ${period.start}`);
+      return f;
+    },
     at,
     get,
     for(period, chosen = {}) {

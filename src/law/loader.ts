@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { LawFileSchema, type OptionDef, type ParameterDef } from './schema.js';
+import { FormMapSchema, LawFileSchema, type FormMap, type OptionDef, type ParameterDef } from './schema.js';
 import { checkSegments, LawError, makeLaw, type Law, type LawProblem } from './law.js';
 
 export function defaultLawDir(): string {
@@ -27,6 +27,7 @@ function yamlFiles(dir: string): string[] {
 export interface LoadResult {
   params: ParameterDef[];
   options: OptionDef[];
+  forms: FormMap[];
   problems: LawProblem[];
   files: string[];
 }
@@ -36,6 +37,7 @@ export function readLawDir(dir: string, opts: { only?: (relPath: string) => bool
   const params: ParameterDef[] = [];
   const options: OptionDef[] = [];
   const problems: LawProblem[] = [];
+  const forms: FormMap[] = [];
   const files = yamlFiles(dir).filter((f) => !opts.only || opts.only(relative(dir, f)));
   for (const file of files) {
     const rel = relative(dir, file);
@@ -44,6 +46,12 @@ export function readLawDir(dir: string, opts: { only?: (relPath: string) => bool
       doc = parse(readFileSync(file, 'utf8'));
     } catch (e) {
       problems.push({ file: rel, message: `YAML: ${(e as Error).message}` });
+      continue;
+    }
+    if (doc && typeof doc === 'object' && 'form' in doc) {
+      const f = FormMapSchema.safeParse(doc);
+      if (!f.success) for (const issue of f.error.issues) problems.push({ file: rel, message: `${issue.path.join('.')}: ${issue.message}` });
+      else forms.push(f.data);
       continue;
     }
     const r = LawFileSchema.safeParse(doc);
@@ -57,7 +65,18 @@ export function readLawDir(dir: string, opts: { only?: (relPath: string) => bool
     }
     options.push(...r.data.options);
   }
-  return { params, options, problems, files };
+  // Revisions of one form must not overlap in the years they apply to.
+  const byForm = new Map<string, FormMap[]>();
+  for (const f of forms) byForm.set(f.form, [...(byForm.get(f.form) ?? []), f]);
+  for (const [id, list] of byForm) {
+    list.sort((a, b) => (a.applies.from < b.applies.from ? -1 : 1));
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!;
+      if (prev.applies.to === undefined || prev.applies.to > list[i]!.applies.from)
+        problems.push({ file: id, message: `form revisions ${prev.revision} and ${list[i]!.revision} overlap` });
+    }
+  }
+  return { params, options, forms, problems, files };
 }
 
 let cached: Law | undefined;
@@ -70,7 +89,7 @@ export function loadLaw(dir: string = defaultLawDir()): Law {
   if (r.problems.length) {
     throw new LawError(`law files are invalid:\n${r.problems.map((p) => `  ${p.file}${p.id ? ` ${p.id}` : ''}: ${p.message}`).join('\n')}`);
   }
-  const law = makeLaw(r.params, r.options);
+  const law = makeLaw(r.params, r.options, r.forms);
   if (useCache) cached = law;
   return law;
 }

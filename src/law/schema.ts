@@ -76,3 +76,20 @@ export type LawFile = z.infer<typeof LawFileSchema>;
 
 /** The span every parameter must cover: tax years beginning 2018-01-01 through 2026-12-31. */
 export const SUPPORTED = { from: '2018-01-01', to: '2027-01-01' } as const;
+
+/** A form's line map for one revision (issue: forms are data, versioned by revision). */
+export const FormLineSchema = z.object({
+  label: z.string().min(1),
+  kind: z.enum(['money', 'rate', 'flag', 'text', 'count']).default('money'),
+  section: z.string().optional(),
+});
+export const FormMapSchema = z.object({
+  form: z.string().regex(/^[a-z0-9-]+$/),
+  revision: z.string(),
+  title: z.string(),
+  /** Tax years (beginning) for which this revision is used; half-open. */
+  applies: z.object({ from: IsoDateStr, to: IsoDateStr.optional() }),
+  reference: z.array(CitationSchema).min(1, 'every form map needs a citation'),
+  lines: z.record(z.string(), FormLineSchema),
+});
+export type FormMap = z.infer<typeof FormMapSchema>;
