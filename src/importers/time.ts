@@ -1,0 +1,279 @@
+/**
+ * Time entries → TimeRecord aggregated to employee × business component × activity × work
+ * location × month (hours summed exactly as integer milliseconds). The hot path interns field
+ * bytes to integer ids, caches each distinct date, duration, location and project/task/tags
+ * combination once, and accumulates in an integer-tuple hash table: no per-row string work.
+ */
+import type { IsoDate } from '../periods/date.js';
+import { fromParts } from '../periods/date.js';
+import type { Activity, Location, TimeRecord } from '../study/model.js';
+import { type ImportContext, type FieldProblem, parseLocation } from './context.js';
+import type { Row } from './csv.js';
+import { Interner, TupleTable } from './intern.js';
+import { matchTime, type TimeRuleT } from './mapping.js';
+import { isBad, parseDate, parseHoursMs, parseSecondsMs, parseTimestamp, MS_PER_HOUR } from './parse.js';
+import type { Profile } from './profiles.js';
+
+interface Cls {
+  project: string;
+  task: string;
+  tags: string;
+  client: string;
+  componentId?: string;
+  activity: Activity;
+  experimentation?: boolean;
+  mapped: boolean;
+}
+
+const BAD = -2;
+
+export class TimeAggregator {
+  private readonly emp = new Interner();
+  private readonly dates = new Interner();
+  private readonly hours = new Interner();
+  private readonly proj = new Interner();
+  private readonly task = new Interner();
+  private readonly tags = new Interner();
+  private readonly client = new Interner();
+  private readonly loc = new Interner();
+  private readonly dateMonth: number[] = [];
+  private readonly hoursMs: number[] = [];
+  private readonly locIdx: number[] = [];
+  private readonly tagLoc: number[] = [];
+  private readonly locations: Location[] = [];
+  private readonly locKeys = new Map<string, number>();
+  private readonly classKey = new TupleTable(4, 256);
+  private readonly classes: Cls[] = [];
+  private readonly agg = new TupleTable(4, 1 << 14);
+  private readonly k4 = new Int32Array(4);
+  private readonly c: Record<string, number>;
+  private readonly iEmp: number;
+  private readonly iFirst: number;
+  private readonly iLast: number;
+  private readonly iDate: number;
+  private readonly iStarted: number;
+  private readonly iHours: number;
+  private readonly iDur: number;
+  private readonly iSec: number;
+  private readonly iProj: number;
+  private readonly iTask: number;
+  private readonly iTags: number;
+  private readonly iClient: number;
+  private readonly iLoc: number;
+  private readonly decimalComma: boolean;
+  totalMs = 0;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly profile: Profile,
+    columns: Record<string, number>,
+    private readonly headers: string[],
+    private readonly rules: TimeRuleT[],
+  ) {
+    this.c = columns;
+    const at = (f: string) => columns[f] ?? -1;
+    this.iEmp = at('employee');
+    this.iFirst = at('employee_first');
+    this.iLast = at('employee_last');
+    this.iDate = at('date');
+    this.iStarted = at('started');
+    this.iHours = at('hours');
+    this.iDur = at('duration');
+    this.iSec = at('seconds');
+    this.iProj = at('project');
+    this.iTask = at('task');
+    this.iTags = at('tags');
+    this.iClient = at('client');
+    this.iLoc = at('location');
+    this.decimalComma = profile.formats.decimalComma;
+  }
+
+  /** Fields the profile needs but the file lacks, as messages (empty when usable). */
+  missing(): string[] {
+    const out: string[] = [];
+    if (this.iEmp < 0 && (this.iFirst < 0 || this.iLast < 0)) out.push('employee');
+    if (this.iDate < 0 && this.iStarted < 0) out.push('date');
+    if (this.iHours < 0 && this.iDur < 0 && this.iSec < 0) out.push('hours');
+    return out;
+  }
+
+  private col(i: number): string {
+    return this.headers[i] ?? `column ${i + 1}`;
+  }
+
+  private location(l: Location): number {
+    const key = `${l.country}:${l.state ?? ''}`;
+    let i = this.locKeys.get(key);
+    if (i === undefined) {
+      i = this.locations.length;
+      this.locations.push(l);
+      this.locKeys.set(key, i);
+    }
+    return i;
+  }
+
+  row(r: Row): void {
+    this.ctx.rowsRead++;
+    let problems: FieldProblem[] | undefined;
+    const fail = (p: FieldProblem) => (problems ??= []).push(p);
+    if (r.error) fail({ column: '(row)', value: '', expected: 'well-formed CSV', message: `CSV syntax: ${r.error}` });
+
+    const e = this.iEmp >= 0 ? r.intern(this.iEmp, this.emp) : this.emp.internString(`${r.text(this.iFirst).trim()} ${r.text(this.iLast).trim()}`.trim());
+    if (this.emp.meta[e] === undefined) this.emp.meta[e] = this.emp.value(e).trim() === '' ? BAD : 1;
+    if (this.emp.meta[e] === BAD) fail({ column: this.col(this.iEmp >= 0 ? this.iEmp : this.iLast), value: '', expected: 'an employee identifier' });
+
+    let month: number;
+    if (this.iDate >= 0) {
+      const d = r.intern(this.iDate, this.dates);
+      let m = this.dateMonth[d];
+      if (m === undefined) {
+        const p = parseDate(this.dates.value(d), this.profile.formats.dates, this.profile.formats.zoneOffsetMinutes);
+        m = isBad(p) ? BAD : +p.slice(0, 4) * 12 + +p.slice(5, 7) - 1;
+        this.dateMonth[d] = m;
+      }
+      month = m;
+      if (m === BAD) fail({ column: this.col(this.iDate), value: this.dates.value(d), expected: dateExpected(this.profile) });
+    } else {
+      const t = r.text(this.iStarted);
+      const p = parseTimestamp(t, this.profile.formats.zoneOffsetMinutes);
+      if (isBad(p)) {
+        month = BAD;
+        fail({ column: this.col(this.iStarted), value: t, expected: p.expected });
+      } else month = +p.localDate.slice(0, 4) * 12 + +p.localDate.slice(5, 7) - 1;
+    }
+
+    const hi = this.iHours >= 0 ? this.iHours : this.iDur >= 0 ? this.iDur : this.iSec;
+    const h = r.intern(hi, this.hours);
+    let ms = this.hoursMs[h];
+    if (ms === undefined) {
+      const p = hi === this.iSec ? parseSecondsMs(this.hours.value(h)) : parseHoursMs(this.hours.value(h), this.decimalComma);
+      ms = isBad(p) ? BAD : p;
+      this.hoursMs[h] = ms;
+      if (ms > 24 * MS_PER_HOUR) this.ctx.rowWarning(r.line, { column: this.col(hi), value: this.hours.value(h), expected: 'at most 24 hours in one entry', message: `${this.col(hi)}: an entry of ${this.hours.value(h)} is longer than a day (a timer left running?)` });
+    }
+    if (ms === BAD) {
+      const p = hi === this.iSec ? parseSecondsMs(this.hours.value(h)) : parseHoursMs(this.hours.value(h), this.decimalComma);
+      fail({ column: this.col(hi), value: this.hours.value(h), expected: isBad(p) ? p.expected : 'hours' });
+    }
+
+    const pj = this.iProj >= 0 ? r.intern(this.iProj, this.proj) : 0;
+    const tk = this.iTask >= 0 ? r.intern(this.iTask, this.task) : 0;
+    const tg = this.iTags >= 0 ? r.intern(this.iTags, this.tags) : 0;
+    const cl = this.iClient >= 0 ? r.intern(this.iClient, this.client) : 0;
+
+    let li = -1;
+    if (this.iLoc >= 0) {
+      const l = r.intern(this.iLoc, this.loc);
+      let x = this.locIdx[l];
+      if (x === undefined) {
+        const p = parseLocation(this.loc.value(l));
+        x = p === undefined ? -1 : 'bad' in p ? BAD : this.location(p);
+        this.locIdx[l] = x;
+      }
+      if (x === BAD) {
+        const p = parseLocation(this.loc.value(l)) as { expected: string };
+        fail({ column: this.col(this.iLoc), value: this.loc.value(l), expected: p.expected });
+      }
+      li = x;
+    } else if (this.iTags >= 0) {
+      let x = this.tagLoc[tg];
+      if (x === undefined) {
+        const m = /(?:^|,)\s*loc:([^,]+)/i.exec(this.tags.value(tg));
+        const p = m ? parseLocation(m[1]!) : undefined;
+        x = p === undefined || 'bad' in p ? -1 : this.location(p);
+        this.tagLoc[tg] = x;
+      }
+      li = x;
+    }
+
+    if (problems) {
+      this.ctx.rowErrors(r.line, problems);
+      return;
+    }
+    const k = this.k4;
+    if (this.iProj >= 0 || this.iTask >= 0 || this.iTags >= 0 || this.iClient >= 0) {
+      k[0] = pj;
+      k[1] = tk;
+      k[2] = tg;
+      k[3] = cl;
+      const ce = this.classKey.find(k);
+      if (ce === this.classes.length) this.classes.push(this.classify(pj, tk, tg, cl));
+      k[1] = ce;
+    } else {
+      if (this.classes.length === 0) this.classes.push(this.classify(-1, -1, -1, -1));
+      k[1] = 0;
+    }
+    k[0] = e;
+    k[2] = li + 1;
+    k[3] = month;
+    const a = this.agg.find(k);
+    this.agg.sums[a]! += ms;
+    this.agg.counts[a]!++;
+    this.totalMs += ms;
+    this.ctx.rowsUsed++;
+  }
+
+  private classify(pj: number, tk: number, tg: number, cl: number): Cls {
+    const v = {
+      project: pj >= 0 && this.iProj >= 0 ? this.proj.value(pj).trim() : '',
+      task: tk >= 0 && this.iTask >= 0 ? this.task.value(tk).trim() : '',
+      tags: tg >= 0 && this.iTags >= 0 ? this.tags.value(tg).trim() : '',
+      client: cl >= 0 && this.iClient >= 0 ? this.client.value(cl).trim() : '',
+    };
+    const rule = matchTime(this.rules, v);
+    if (!rule) return { ...v, activity: 'non_qualified', mapped: false };
+    const c: Cls = { ...v, activity: rule.activity, mapped: true };
+    if (rule.component !== undefined) c.componentId = rule.component;
+    if (rule.experimentation !== undefined) c.experimentation = rule.experimentation;
+    return c;
+  }
+
+  finish(source: { file: string; sha256: string }): TimeRecord[] {
+    const out: TimeRecord[] = [];
+    const unmapped = new Map<string, number>();
+    for (let a = 0; a < this.agg.size; a++) {
+      const cls = this.classes[this.agg.key(a, 1)]!;
+      const li = this.agg.key(a, 2) - 1;
+      const mo = this.agg.key(a, 3);
+      const ms = this.agg.sums[a]!;
+      const rec: TimeRecord = {
+        employeeId: this.emp.value(this.agg.key(a, 0)).trim(),
+        activity: cls.activity,
+        hours: ms / MS_PER_HOUR,
+        date: fromParts(Math.floor(mo / 12), (mo % 12) + 1, 1) as IsoDate,
+        basis: 'time_entries',
+        source: { file: source.file, sha256: source.sha256, note: `${this.agg.counts[a]} entries` },
+      };
+      if (cls.componentId !== undefined) rec.componentId = cls.componentId;
+      if (cls.experimentation !== undefined) rec.experimentation = cls.experimentation;
+      if (li >= 0) rec.location = this.locations[li]!;
+      if (!cls.mapped) {
+        const key = [cls.client, cls.project, cls.task, cls.tags].filter(Boolean).join(' / ') || '(no project)';
+        unmapped.set(key, (unmapped.get(key) ?? 0) + ms);
+      }
+      out.push(rec);
+    }
+    for (const [key, ms] of [...unmapped].sort((x, y) => (x[0] < y[0] ? -1 : 1)))
+      this.ctx.note('warning', `no component rule matches "${key}" (${ms / MS_PER_HOUR} h): recorded as non_qualified with no component; add a time rule to the component map`, { value: key, expected: 'a matching time rule' });
+    return out.sort(compareTime);
+  }
+}
+
+function dateExpected(p: Profile): string {
+  const names = { iso: 'YYYY-MM-DD', us: 'MM/DD/YYYY', dmy: 'DD/MM/YYYY', timestamp: 'an ISO 8601 timestamp' } as const;
+  return `a date (${p.formats.dates.map((f) => names[f]).join(' or ')})`;
+}
+
+const s = (x: string | undefined) => x ?? '';
+export function compareTime(a: TimeRecord, b: TimeRecord): number {
+  return (
+    cmp(a.employeeId, b.employeeId) ||
+    cmp(s(a.date), s(b.date)) ||
+    cmp(s(a.componentId), s(b.componentId)) ||
+    cmp(a.activity, b.activity) ||
+    cmp(a.location ? `${a.location.country}:${s(a.location.state)}` : '', b.location ? `${b.location.country}:${s(b.location.state)}` : '')
+  );
+}
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
