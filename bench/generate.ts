@@ -36,7 +36,7 @@ async function writeLines(path: string, header: string, n: number, line: (i: num
     let s = '';
     const end = Math.min(n, i + BATCH);
     for (; i < end; i++) s += line(i) + '\n';
-    if (!out.write(s)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(s)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
 }

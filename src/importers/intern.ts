@@ -144,7 +144,8 @@ export class TupleTable {
       nc.set(this.counts);
       this.counts = nc;
     }
-    this.keys.set(k.subarray(0, w), e * w);
+    const base = e * w;
+    for (let i = 0; i < w; i++) this.keys[base + i] = k[i]!;
     this.table[slot] = e;
     if (this.size * 2 > this.mask) this.rehash();
     return e;

@@ -44,6 +44,11 @@ export class TimeAggregator {
   private readonly locKeys = new Map<string, number>();
   private readonly classKey = new TupleTable(4, 256);
   private readonly classes: Cls[] = [];
+  /** Class (raw project/task/tags/client combination) → outcome (component, activity, experimentation). */
+  private readonly classOutcome: number[] = [];
+  private readonly classMs: number[] = [];
+  private readonly outcomes: Cls[] = [];
+  private readonly outcomeKeys = new Map<string, number>();
   private readonly agg = new TupleTable(4, 1 << 14);
   private readonly k4 = new Int32Array(4);
   private readonly c: Record<string, number>;
@@ -61,6 +66,10 @@ export class TimeAggregator {
   private readonly iClient: number;
   private readonly iLoc: number;
   private readonly decimalComma: boolean;
+  private readonly uProj: boolean;
+  private readonly uTask: boolean;
+  private readonly uTags: boolean;
+  private readonly uClient: boolean;
   totalMs = 0;
 
   constructor(
@@ -86,6 +95,12 @@ export class TimeAggregator {
     this.iClient = at('client');
     this.iLoc = at('location');
     this.decimalComma = profile.formats.decimalComma;
+    // Only the fields some rule looks at distinguish classes (keeps the class table small).
+    const used = (f: 'project' | 'task' | 'tags' | 'client') => rules.some((r) => r.match[f] !== undefined);
+    this.uProj = this.iProj >= 0 && used('project');
+    this.uTask = this.iTask >= 0 && used('task');
+    this.uTags = this.iTags >= 0 && used('tags');
+    this.uClient = this.iClient >= 0 && used('client');
   }
 
   /** Fields the profile needs but the file lacks, as messages (empty when usable). */
@@ -112,15 +127,19 @@ export class TimeAggregator {
     return i;
   }
 
+  private problems: FieldProblem[] | undefined;
+  private fail(p: FieldProblem): void {
+    (this.problems ??= []).push(p);
+  }
+
   row(r: Row): void {
     this.ctx.rowsRead++;
-    let problems: FieldProblem[] | undefined;
-    const fail = (p: FieldProblem) => (problems ??= []).push(p);
-    if (r.error) fail({ column: '(row)', value: '', expected: 'well-formed CSV', message: `CSV syntax: ${r.error}` });
+    this.problems = undefined;
+    if (r.error) this.fail({ column: '(row)', value: '', expected: 'well-formed CSV', message: `CSV syntax: ${r.error}` });
 
     const e = this.iEmp >= 0 ? r.intern(this.iEmp, this.emp) : this.emp.internString(`${r.text(this.iFirst).trim()} ${r.text(this.iLast).trim()}`.trim());
     if (this.emp.meta[e] === undefined) this.emp.meta[e] = this.emp.value(e).trim() === '' ? BAD : 1;
-    if (this.emp.meta[e] === BAD) fail({ column: this.col(this.iEmp >= 0 ? this.iEmp : this.iLast), value: '', expected: 'an employee identifier' });
+    if (this.emp.meta[e] === BAD) this.fail({ column: this.col(this.iEmp >= 0 ? this.iEmp : this.iLast), value: '', expected: 'an employee identifier' });
 
     let month: number;
     if (this.iDate >= 0) {
@@ -132,13 +151,13 @@ export class TimeAggregator {
         this.dateMonth[d] = m;
       }
       month = m;
-      if (m === BAD) fail({ column: this.col(this.iDate), value: this.dates.value(d), expected: dateExpected(this.profile) });
+      if (m === BAD) this.fail({ column: this.col(this.iDate), value: this.dates.value(d), expected: dateExpected(this.profile) });
     } else {
       const t = r.text(this.iStarted);
       const p = parseTimestamp(t, this.profile.formats.zoneOffsetMinutes);
       if (isBad(p)) {
         month = BAD;
-        fail({ column: this.col(this.iStarted), value: t, expected: p.expected });
+        this.fail({ column: this.col(this.iStarted), value: t, expected: p.expected });
       } else month = +p.localDate.slice(0, 4) * 12 + +p.localDate.slice(5, 7) - 1;
     }
 
@@ -153,13 +172,13 @@ export class TimeAggregator {
     }
     if (ms === BAD) {
       const p = hi === this.iSec ? parseSecondsMs(this.hours.value(h)) : parseHoursMs(this.hours.value(h), this.decimalComma);
-      fail({ column: this.col(hi), value: this.hours.value(h), expected: isBad(p) ? p.expected : 'hours' });
+      this.fail({ column: this.col(hi), value: this.hours.value(h), expected: isBad(p) ? p.expected : 'hours' });
     }
 
-    const pj = this.iProj >= 0 ? r.intern(this.iProj, this.proj) : 0;
-    const tk = this.iTask >= 0 ? r.intern(this.iTask, this.task) : 0;
-    const tg = this.iTags >= 0 ? r.intern(this.iTags, this.tags) : 0;
-    const cl = this.iClient >= 0 ? r.intern(this.iClient, this.client) : 0;
+    const pj = this.uProj ? r.intern(this.iProj, this.proj) : 0;
+    const tk = this.uTask ? r.intern(this.iTask, this.task) : 0;
+    const tg = this.iTags >= 0 && (this.uTags || this.iLoc < 0) ? r.intern(this.iTags, this.tags) : 0;
+    const cl = this.uClient ? r.intern(this.iClient, this.client) : 0;
 
     let li = -1;
     if (this.iLoc >= 0) {
@@ -172,7 +191,7 @@ export class TimeAggregator {
       }
       if (x === BAD) {
         const p = parseLocation(this.loc.value(l)) as { expected: string };
-        fail({ column: this.col(this.iLoc), value: this.loc.value(l), expected: p.expected });
+        this.fail({ column: this.col(this.iLoc), value: this.loc.value(l), expected: p.expected });
       }
       li = x;
     } else if (this.iTags >= 0) {
@@ -186,22 +205,24 @@ export class TimeAggregator {
       li = x;
     }
 
-    if (problems) {
-      this.ctx.rowErrors(r.line, problems);
+    if (this.problems) {
+      this.ctx.rowErrors(r.line, this.problems);
       return;
     }
     const k = this.k4;
-    if (this.iProj >= 0 || this.iTask >= 0 || this.iTags >= 0 || this.iClient >= 0) {
+    if (this.uProj || this.uTask || this.uTags || this.uClient) {
       k[0] = pj;
       k[1] = tk;
-      k[2] = tg;
+      k[2] = this.uTags ? tg : 0;
       k[3] = cl;
       const ce = this.classKey.find(k);
-      if (ce === this.classes.length) this.classes.push(this.classify(pj, tk, tg, cl));
-      k[1] = ce;
+      if (ce === this.classes.length) this.addClass(this.classify(pj, tk, tg, cl));
+      this.classMs[ce]! += ms;
+      k[1] = this.classOutcome[ce]!;
     } else {
-      if (this.classes.length === 0) this.classes.push(this.classify(-1, -1, -1, -1));
-      k[1] = 0;
+      if (this.classes.length === 0) this.addClass(this.classify(-1, -1, -1, -1));
+      this.classMs[0]! += ms;
+      k[1] = this.classOutcome[0]!;
     }
     k[0] = e;
     k[2] = li + 1;
@@ -213,12 +234,25 @@ export class TimeAggregator {
     this.ctx.rowsUsed++;
   }
 
+  private addClass(c: Cls): void {
+    this.classes.push(c);
+    this.classMs.push(0);
+    const key = `${c.componentId ?? ''}|${c.activity}|${c.experimentation ?? ''}|${c.mapped}`;
+    let o = this.outcomeKeys.get(key);
+    if (o === undefined) {
+      o = this.outcomes.length;
+      this.outcomes.push(c);
+      this.outcomeKeys.set(key, o);
+    }
+    this.classOutcome.push(o);
+  }
+
   private classify(pj: number, tk: number, tg: number, cl: number): Cls {
     const v = {
-      project: pj >= 0 && this.iProj >= 0 ? this.proj.value(pj).trim() : '',
-      task: tk >= 0 && this.iTask >= 0 ? this.task.value(tk).trim() : '',
-      tags: tg >= 0 && this.iTags >= 0 ? this.tags.value(tg).trim() : '',
-      client: cl >= 0 && this.iClient >= 0 ? this.client.value(cl).trim() : '',
+      project: pj >= 0 && this.uProj ? this.proj.value(pj).trim() : '',
+      task: tk >= 0 && this.uTask ? this.task.value(tk).trim() : '',
+      tags: tg >= 0 && this.uTags ? this.tags.value(tg).trim() : '',
+      client: cl >= 0 && this.uClient ? this.client.value(cl).trim() : '',
     };
     const rule = matchTime(this.rules, v);
     if (!rule) return { ...v, activity: 'non_qualified', mapped: false };
@@ -229,10 +263,33 @@ export class TimeAggregator {
   }
 
   finish(source: { file: string; sha256: string }): TimeRecord[] {
-    const out: TimeRecord[] = [];
-    const unmapped = new Map<string, number>();
-    for (let a = 0; a < this.agg.size; a++) {
-      const cls = this.classes[this.agg.key(a, 1)]!;
+    // Deterministic order without string comparisons per record: rank employees, outcomes and
+    // locations once, then sort entries by one composite integer key (< 2^53).
+    const n = this.agg.size;
+    const rank = (values: string[]) => {
+      const order = values.map((_, i) => i).sort((a, b) => cmp(values[a]!, values[b]!) || a - b);
+      const r = new Int32Array(values.length);
+      order.forEach((v, i) => (r[v] = i));
+      return r;
+    };
+    const empRank = rank(Array.from({ length: this.emp.size }, (_, i) => this.emp.value(i).trim()));
+    const outRank = rank(this.outcomes.map((o) => `${o.componentId ?? ''}\u0000${o.activity}`));
+    const locRank = rank(['', ...this.locations.map((l) => `${l.country}:${l.state ?? ''}`)]);
+    let minMonth = Infinity;
+    for (let a = 0; a < n; a++) minMonth = Math.min(minMonth, this.agg.key(a, 3));
+    const M = 4096;
+    const O = Math.max(1, this.outcomes.length);
+    const L = this.locations.length + 1;
+    const keys = new Float64Array(n);
+    for (let a = 0; a < n; a++)
+      keys[a] = ((empRank[this.agg.key(a, 0)]! * M + (this.agg.key(a, 3) - minMonth)) * O + outRank[this.agg.key(a, 1)]!) * L + locRank[this.agg.key(a, 2)]!;
+    const idx = new Uint32Array(n);
+    for (let a = 0; a < n; a++) idx[a] = a;
+    idx.sort((x, y) => keys[x]! - keys[y]!);
+    const out: TimeRecord[] = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const a = idx[j]!;
+      const cls = this.outcomes[this.agg.key(a, 1)]!;
       const li = this.agg.key(a, 2) - 1;
       const mo = this.agg.key(a, 3);
       const ms = this.agg.sums[a]!;
@@ -247,15 +304,22 @@ export class TimeAggregator {
       if (cls.componentId !== undefined) rec.componentId = cls.componentId;
       if (cls.experimentation !== undefined) rec.experimentation = cls.experimentation;
       if (li >= 0) rec.location = this.locations[li]!;
-      if (!cls.mapped) {
-        const key = [cls.client, cls.project, cls.task, cls.tags].filter(Boolean).join(' / ') || '(no project)';
-        unmapped.set(key, (unmapped.get(key) ?? 0) + ms);
-      }
-      out.push(rec);
+      out[j] = rec;
     }
-    for (const [key, ms] of [...unmapped].sort((x, y) => (x[0] < y[0] ? -1 : 1)))
-      this.ctx.note('warning', `no component rule matches "${key}" (${ms / MS_PER_HOUR} h): recorded as non_qualified with no component; add a time rule to the component map`, { value: key, expected: 'a matching time rule' });
-    return out.sort(compareTime);
+    // Unmapped time, summarised per client/project with up to five example tasks/tags.
+    const unmapped = new Map<string, { ms: number; examples: Set<string> }>();
+    this.classes.forEach((c, i) => {
+      if (c.mapped) return;
+      const key = [c.client, c.project].filter(Boolean).join(' / ') || '(no project)';
+      const u = unmapped.get(key) ?? { ms: 0, examples: new Set<string>() };
+      u.ms += this.classMs[i]!;
+      const ex = [c.task, c.tags].filter(Boolean).join(' ');
+      if (ex && u.examples.size < 5) u.examples.add(ex);
+      unmapped.set(key, u);
+    });
+    for (const [key, u] of [...unmapped].sort((x, y) => (x[0] < y[0] ? -1 : 1)))
+      this.ctx.note('warning', `no component rule matches "${key}"${u.examples.size ? ` (e.g. ${[...u.examples].join(', ')})` : ''}: ${u.ms / MS_PER_HOUR} h recorded as non_qualified with no component; add a time rule to the component map`, { value: key, expected: 'a matching time rule' });
+    return out;
   }
 }
 
