@@ -163,9 +163,10 @@ export class CloudProcessor {
   finish(src: { file: string; sha256: string }): Partial<ImportedRecords> {
     if (this.excludedTax) this.ctx.note('info', `tax lines (${this.excludedTax / 100}) left out: tax is not computer rental`);
     if (this.unmatched) this.ctx.note('warning', `${this.unmatched / 100} of spend matches no cloud rule (untagged or unknown account): recorded as use "mixed" with an unknown research share, for review`, { expected: 'a cloud rule (account or tag) for this spend' });
-    const computers: ComputerCost[] = [...this.agg.entries()]
-      .sort((x, y) => cmpStr(x[0], y[0]))
-      .map(([, a]) => {
+    const order = (a: Agg) => `${a.month}\u0000${a.component ?? ''}\u0000${a.use}\u0000${a.bucket}\u0000${a.vendor}\u0000${a.share ?? ''}`;
+    const computers: ComputerCost[] = [...this.agg.values()]
+      .sort((x, y) => cmpStr(order(x), order(y)))
+      .map((a) => {
         const c: ComputerCost = {
           id: `cloud-${a.vendor}-${a.component ?? 'none'}-${a.use}-${a.month}-${a.bucket}`.replace(/[^A-Za-z0-9_.-]+/g, '_'),
           vendor: a.vendor,

@@ -61,7 +61,8 @@ export async function importFile(path: string, opts: ImportOptions = {}): Promis
   else {
     const ext = extname(path).toLowerCase();
     const head = peek(path, 4096);
-    if (opts.kind === 'git' || (!opts.kind && head.includes('\x1e'))) res = await importGitLog(path, opts, map);
+    if (ext === '.xlsx') res = await importTabular(path, opts, map, 'xlsx');
+    else if (opts.kind === 'git' || (!opts.kind && /^\s*\x1e/.test(head))) res = await importGitLog(path, opts, map);
     else if (ext === '.json' || ext === '.ndjson' || opts.kind === 'mlflow' || /^\s*[[{]/.test(head.replace(/^\uFEFF/, ''))) {
       const jk = sniffJsonKind(head);
       if (jk === undefined && ext !== '.json') res = await importTabular(path, opts, map, 'csv');

@@ -90,7 +90,7 @@ export function detectProfile(rawHeaders: string[], opts: { kind?: ImportKind; p
   const matched = candidates
     .filter((p) => p.detect.all.every((h) => matchIndex(headers, h) >= 0))
     .filter((p) => opts.profile || !p.detect.delimiter || !opts.delimiter || p.detect.delimiter === opts.delimiter)
-    .sort((a, b) => b.detect.all.length - a.detect.all.length || Number(Boolean(b.detect.delimiter)) - Number(Boolean(a.detect.delimiter)) || a.id.localeCompare(b.id));
+    .sort((a, b) => b.detect.all.length - a.detect.all.length || Number(b.detect.delimiter === opts.delimiter) - Number(a.detect.delimiter === opts.delimiter) || a.id.localeCompare(b.id));
   const best = matched[0];
   if (!best) return undefined;
   return { profile: best, columns: resolveColumns(best, headers), headers, alsoMatched: matched.slice(1).map((p) => p.id) };
