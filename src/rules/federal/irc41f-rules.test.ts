@@ -158,6 +158,14 @@ describe('§41(f)(1) aggregation of the group', () => {
     expect(r.current.kind).toBe('unknown');
   });
 
+  it('prior-year QREs: contract research paid to members is eliminated by year', () => {
+    const r = aggregateGroup(law.for(calendarYear(2025)), [
+      { id: 'A', qre: cents(0), basicResearchPayments: cents(0), energyConsortiumAmounts: cents(0), qreByYear: { '2024': dollars(1000) }, intraGroupContractResearchByYear: { '2024': dollars(65) } },
+      { id: 'B', qre: cents(0), basicResearchPayments: cents(0), energyConsortiumAmounts: cents(0), qreByYear: { '2024': dollars(500) } },
+    ]);
+    expect(r.qreByYear['2024']).toMatchObject({ kind: 'known', value: dollars(1435) });
+  });
+
   it('an unknown member QRE is unknown for the group', () => {
     const r = aggregateGroup(law.for(calendarYear(2025)), [{ id: 'A', qre: undefined, basicResearchPayments: cents(0), energyConsortiumAmounts: cents(0) }]);
     expect(r.current.kind).toBe('unknown');
