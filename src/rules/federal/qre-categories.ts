@@ -106,14 +106,12 @@ export const RULE_ENERGY = 'us.federal.irc41.energy_consortium.amounts';
 type Outcome = { kind: 'counted'; amount: Cents } | { kind: 'excluded'; reason: string } | { kind: 'missing'; missing: string[] };
 
 /** Component gate shared by the cost categories. */
-function componentGate(kind: string, id: string, componentId: string | undefined, status: ComponentStatus): Outcome | undefined {
+function componentGate(componentId: string | undefined, status: ComponentStatus): Outcome | undefined {
   if (componentId === undefined) return { kind: 'excluded', reason: 'not linked to a business component (link it to count it)' };
   const s = status(componentId);
   if (s === undefined) return { kind: 'missing', missing: [`components.${componentId}.qualification`] };
   if (s === 'needs_information') return { kind: 'missing', missing: [`components.${componentId}.qualification`] };
   if (s === 'does_not_qualify') return { kind: 'excluded', reason: `business component ${componentId} does not qualify` };
-  void kind;
-  void id;
   return undefined;
 }
 
@@ -160,7 +158,7 @@ export function qualifiedSupplies(view: LawView, records: readonly SupplyRecord[
     RULE_SUPPLIES,
     records.map((r) => {
       const why = reasons[r.kind];
-      const outcome: Outcome = why ? { kind: 'excluded', reason: why } : (componentGate('supply', r.id, r.componentId, status) ?? { kind: 'counted', amount: r.amount });
+      const outcome: Outcome = why ? { kind: 'excluded', reason: why } : (componentGate(r.componentId, status) ?? { kind: 'counted', amount: r.amount });
       return { id: r.id, label: `Supply ${r.id}: ${r.description}`, outcome, detail: (e) => e.input('amount', r.amount).input('kind', r.kind, undefined, 'text') };
     }),
   );
@@ -177,7 +175,7 @@ export function qualifiedComputerUse(view: LawView, records: readonly ComputerRe
       let outcome: Outcome | undefined;
       let share: Rate | undefined;
       if (r.use === 'production') outcome = { kind: 'excluded', reason: 'production hosting is not use in the conduct of qualified research' };
-      outcome ??= componentGate('computer', r.id, r.componentId, status);
+      outcome ??= componentGate(r.componentId, status);
       if (!outcome && r.use === 'mixed') {
         if (r.researchShare === undefined) outcome = { kind: 'missing', missing: [`computers.${r.id}.researchShare`] };
         else {
@@ -226,7 +224,7 @@ export function qualifiedContractResearch(view: LawView, records: readonly Contr
       let applied: { base: Cents; rate: Rate } | undefined;
       const sub_ = explainer(RULE_CONTRACT, '', []); // collects the rate parameter for the record's detail
       if (r.relatedParty) outcome = { kind: 'excluded', reason: 'payee is a member of the controlled group (one taxpayer; its own costs count instead)' };
-      outcome ??= componentGate('contract', r.id, r.componentId, status);
+      outcome ??= componentGate(r.componentId, status);
       if (!outcome) {
         const miss: string[] = [];
         if (r.taxpayerBearsRisk === undefined) miss.push(`contracts.${r.id}.taxpayerBearsRisk`);
