@@ -81,7 +81,7 @@ for (const b of backends) {
     });
 
     it('example studies round-trip folder → store → Study deep-equal', async () => {
-      for (const name of ['gem-state-fabrication', 'basin-foundry-ai']) {
+      for (const name of ['gem-state-fabrication', 'sawtooth-ml']) {
         const r = readStudyFolder(join(EXAMPLES, name));
         expect(r.diagnostics).toEqual([]);
         await store.saveStudy(r.study!);
