@@ -66,7 +66,7 @@ describe('Form 8974 quarter by quarter', () => {
           if (r.kind !== 'known') return false;
           const used = sum(r.value.quarters.map((q) => q.total));
           const elected = sum(elections.map((x) => x.amount));
-          const perQuarterOk = r.value.quarters.every((q, k) => q.socialSecurity >= 0 && q.medicare >= 0 && q.socialSecurity <= qs[k]![0] && q.medicare <= qs[k]![1] && q.socialSecurity <= 250_000_00);
+          const perQuarterOk = r.value.quarters.every((q, k) => q.socialSecurity >= 0 && q.medicare >= 0 && q.socialSecurity <= qs[k]![0] && q.medicare <= qs[k]![1] && (reading === 'statutory_buckets' || q.socialSecurity <= 250_000_00));
           return used <= elected && perQuarterOk && used + sum(r.value.remaining.map((x) => x.amount)) === elected;
         },
       ),
