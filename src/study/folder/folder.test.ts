@@ -189,3 +189,14 @@ describe('writeStudyFolder', () => {
     );
   });
 });
+
+describe('docs/study-format.md', () => {
+  it('documents every file and every column', async () => {
+    const { TABLES } = await import('./tables.js');
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'study-format.md'), 'utf8');
+    for (const t of TABLES) {
+      expect(doc).toContain(`### ${t.file}`);
+      for (const c of t.columns) expect(doc, `${t.file}: ${c.name}`).toContain(`| \`${c.name}\` |`);
+    }
+  });
+});
