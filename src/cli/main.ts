@@ -1,0 +1,70 @@
+/**
+ * rdcredit command line. Commands call the same study services the server uses.
+ *   rdcredit init <dir>                       a new study folder from templates
+ *   rdcredit import <study> <file> [...]      import a source file into a study
+ *   rdcredit compute <study> [--json] [--explain LINE] [--lines]
+ *   rdcredit demo                             the README's main job
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runCompute } from './compute.js';
+import { runDemo } from './demo.js';
+import { runInit } from './init.js';
+import { runImport } from './import.js';
+
+const program = new Command();
+program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
+
+function year(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 2018 || n > 2026) throw new InvalidArgumentError('a tax year from 2018 to 2026');
+  return n;
+}
+
+program
+  .command('compute')
+  .argument('<study>', 'study folder (study.yaml + CSV files)')
+  .option('--year <year>', 'tax year the study must be for (checked against study.yaml)', year)
+  .option('--json', 'print one JSON document (forms.f6765.lines, forms.id67.lines, …)')
+  .option('--explain <line>', 'explain a form line: "24", "f6765:24", "id67:10", or a rule id')
+  .option('--lines', 'print every form line in the summary')
+  .description('compute the federal and state credits of a study')
+  .action(async (study: string, opts: { year?: number; json?: boolean; explain?: string; lines?: boolean }) => {
+    process.exitCode = await runCompute(study, opts);
+  });
+
+program
+  .command('init')
+  .argument('<dir>', 'folder to create')
+  .option('--name <name>', 'taxpayer name')
+  .option('--year <year>', 'calendar tax year', year)
+  .description('create a new study folder from templates')
+  .action(async (dir: string, opts: { name?: string; year?: number }) => {
+    process.exitCode = await runInit(dir, opts);
+  });
+
+program
+  .command('import')
+  .argument('<study>', 'study folder')
+  .argument('<file>', 'source file (CSV, XLSX, JSON, git log)')
+  .option('--kind <kind>', 'payroll | w2 | time | gl | contractors | cloud | mlflow | git (detected when omitted)')
+  .option('--profile <profile>', 'vendor header profile (detected when omitted)')
+  .option('--accept-skip <rows>', 'comma-separated row numbers with errors to skip', (v) => v.split(',').map((x) => Number(x.trim())))
+  .option('--db <dir>', 'embedded database directory (default: <study>/.rdcredit/db)')
+  .description('import a source file: kept byte for byte in the ledger, normalised into the study')
+  .action(async (study: string, file: string, opts: { kind?: string; profile?: string; acceptSkip?: number[]; db?: string }) => {
+    process.exitCode = await runImport(study, file, opts);
+  });
+
+program
+  .command('demo')
+  .option('--db <dir>', 'embedded database directory (default: a temporary directory)')
+  .option('--example <name>', 'example study to load', 'gem-state-fabrication')
+  .description('load the demo study into the embedded database, compute it and print the credits')
+  .action(async (opts: { db?: string; example: string }) => {
+    process.exitCode = await runDemo(opts);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});

@@ -1,0 +1,173 @@
+/**
+ * The compute pipeline: a Study in, a StudyResult out. Builds every rule's input from the study's
+ * records, calls the federal and Idaho rules, and assembles the form lines. Pure (no I/O).
+ */
+import { explainer, collectFlags, type Val } from '../../explain/index.js';
+import type { Law } from '../../law/law.js';
+import { add, ZERO, type Cents } from '../../money/cents.js';
+import { taxPeriod, yearBegun, parts } from '../../periods/index.js';
+import { computeFederalCredit } from '../../rules/federal/credit.js';
+import {
+  basicResearchContractShare,
+  basicResearchPayments,
+  componentStatusFrom,
+  energyConsortiumAmounts,
+  qualifiedComputerUse,
+  qualifiedContractResearch,
+  qualifiedSupplies,
+} from '../../rules/federal/qre-categories.js';
+import { computeIdaho, sourceQres } from '../../rules/states/index.js';
+import type { Study } from '../model.js';
+import type { FormResult, LineValue, StudyResult } from './result.js';
+import { computeEmployeeWages, totalQualifiedWages } from './wages.js';
+
+function formOf(law: Law, id: string, period: ReturnType<typeof taxPeriod>, lines: Record<string, Val<LineValue>>): FormResult {
+  let map: ReturnType<Law['form']> | undefined;
+  try {
+    map = law.form(id, period);
+  } catch {
+    map = undefined;
+  }
+  const labels: Record<string, string> = {};
+  const kinds: FormResult['kinds'] = {};
+  for (const l of Object.keys(lines)) {
+    const def = map?.lines[l];
+    labels[l] = def?.label ?? `line ${l}`;
+    const k = def?.kind ?? 'money';
+    kinds[l] = k === 'count' ? 'text' : k;
+  }
+  return { id, title: map?.title ?? id, revision: map?.revision ?? 'unknown revision', lines, labels, kinds };
+}
+
+function collectMissing(vals: Iterable<Val<unknown>>): string[] {
+  const s = new Set<string>();
+  for (const v of vals) if (v.kind === 'unknown') for (const m of v.missing) s.add(m);
+  return [...s].sort();
+}
+
+export function computeStudy(law: Law, study: Study): StudyResult {
+  const period = taxPeriod(study.taxpayer.period.start, study.taxpayer.period.end);
+  const view = law.for(period, study.elections.options ?? {});
+  const status = componentStatusFrom(study.components);
+
+  // QREs by category
+  const employees = computeEmployeeWages(view, study);
+  const wages = totalQualifiedWages(employees);
+  const supplies = qualifiedSupplies(view, study.supplies, status);
+  const computers = qualifiedComputerUse(view, study.computers, status);
+  const contract = qualifiedContractResearch(view, study.contracts, status);
+  const basicPayments = basicResearchPayments(view, study.basicResearch, study.taxpayer.entityType);
+  const qobpaEx = explainer('study.qobpa', 'Qualified organization base period amount', [{ title: '26 U.S.C. § 41(e)(3)' }]);
+  const qobpa: Val<Cents> =
+    study.basicResearch.length === 0 ? qobpaEx.known(ZERO, '$0.00 (no basic research payments)') : qobpaEx.unknown(['basic research: qualified organization base period amount']);
+  const energy = energyConsortiumAmounts(view, study.energyConsortia);
+  const basicContract = basicResearchContractShare(view, basicPayments, qobpa);
+
+  const history = [...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
+  const federal = computeFederalCredit(view, {
+    qre: { wages, supplies, computers, contract },
+    basicResearchPayments: basicPayments,
+    qobpa,
+    energyConsortium: energy,
+    history,
+    fixedBase: {
+      kind: 'history',
+      years: history.map((h) => ({
+        year: yearBegun(taxPeriod(h.period.start, h.period.end)),
+        ...(h.qre !== undefined ? { qre: h.qre } : {}),
+        ...(h.grossReceipts !== undefined ? { grossReceipts: h.grossReceipts } : {}),
+      })),
+    },
+    elections: { method: study.elections.method, section280c: study.elections.section280c },
+    employerDifferentialWageCredit: { noEmployerDifferentialWageCredit: true },
+  });
+
+  const total = federal.lines['48'] as Val<Cents>;
+  const f6765Lines: Record<string, Val<LineValue>> = {};
+  for (const [k, v] of Object.entries(federal.lines)) f6765Lines[k] = v as Val<LineValue>;
+  const forms: Record<string, FormResult> = { f6765: formOf(law, 'f6765', period, f6765Lines) };
+
+  // By component (known amounts only, for charts and Section G)
+  const byComp = new Map<string, { wages: Cents; supplies: Cents; computers: Cents; contract: Cents }>();
+  const bump = (id: string | undefined, k: 'wages' | 'supplies' | 'computers' | 'contract', c: Cents) => {
+    if (!id) return;
+    const r = byComp.get(id) ?? { wages: ZERO, supplies: ZERO, computers: ZERO, contract: ZERO };
+    r[k] = add(r[k], c);
+    byComp.set(id, r);
+  };
+  for (const e of employees) for (const p of e.pieces) bump(p.componentId, 'wages', p.wages);
+
+  // States: Idaho in full when the taxpayer has Idaho activity
+  const states: StudyResult['states'] = {};
+  const notes: string[] = [...(federal.notes ?? [])];
+  const stateVals: Val<unknown>[] = [];
+  if (study.taxpayer.states.includes('ID')) {
+    const qualifying = new Set(study.components.filter((c) => c.qualification === 'qualifies').map((c) => c.id));
+    const undecided = new Set(study.components.filter((c) => c.qualification === 'needs_information').map((c) => c.id));
+    const sourced = sourceQres(view, { state: 'ID', records: study, qualifying, undecided });
+    const idHistory = history.map((h) => ({
+      yearBegun: yearBegun(taxPeriod(h.period.start, h.period.end)),
+      ...(h.qreByState?.ID !== undefined ? { qre: h.qreByState.ID } : {}),
+      ...(h.grossReceiptsByState?.ID !== undefined ? { grossReceipts: h.grossReceiptsByState.ID } : {}),
+    }));
+    const idaho = computeIdaho(law, {
+      period,
+      entityType: study.taxpayer.entityType as never,
+      qres: { wages: sourced.byCategory.wages, supplies: sourced.byCategory.supplies, computers: sourced.byCategory.computers, contract: sourced.byCategory.contract },
+      history: idHistory,
+      ...(study.elections.idahoStartupElection !== undefined ? { startupElectionYear: study.elections.idahoStartupElection ? parts(period.start).y : undefined } : {}),
+      options: study.elections.options ?? {},
+    } as never);
+    forms.id67 = formOf(law, 'id-67', period, idaho.lines as Record<string, Val<LineValue>>);
+    states.ID = { name: 'Idaho', credit: idaho.credit.earned };
+    stateVals.push(idaho.credit.earned);
+    if (sourced.disqualified.length) notes.push(`Idaho: ${sourced.disqualified.length} federally qualified line(s) are not Idaho QREs (work done outside Idaho).`);
+  }
+
+  const allVals: Val<unknown>[] = [wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(federal.lines), ...stateVals];
+  const flags = new Map<string, ReturnType<typeof collectFlags>[number]>();
+  for (const v of allVals) for (const f of collectFlags(v.why)) if (!flags.has(f.option)) flags.set(f.option, f);
+
+  const chosen = federal.chosen ?? { method: 'asc' as const, section280c: false };
+  const cmp = federal.comparisons.find((c) => c.kind === 'known' && c.value.section280c === chosen.section280c);
+  return {
+    study: {
+      id: study.id,
+      title: study.title,
+      taxpayer: study.taxpayer.name,
+      ...(study.taxpayer.ein ? { ein: study.taxpayer.ein } : {}),
+      entityType: study.taxpayer.entityType,
+      period: { start: period.start, end: period.end },
+    },
+    qre: {
+      wages,
+      supplies,
+      computers,
+      contract,
+      basicResearch: basicContract,
+      total,
+      byComponent: [...byComp.entries()].map(([id, r]) => ({
+        componentId: id,
+        name: study.components.find((c) => c.id === id)?.name ?? id,
+        ...r,
+        total: add(r.wages, r.supplies, r.computers, r.contract),
+      })),
+    },
+    federal: {
+      credit: federal.credit,
+      chosen,
+      alternatives: federal.alternatives.map((a) => ({ method: a.method, section280c: a.section280c, credit: a.credit })),
+      comparison:
+        cmp && cmp.kind === 'known'
+          ? cmp.value.larger === 'equal'
+            ? 'Regular credit and ASC are equal.'
+            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by $${(cmp.value.difference / 100).toLocaleString('en-US')}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
+          : '',
+    },
+    states,
+    forms,
+    flags: [...flags.values()],
+    missing: collectMissing(allVals),
+    notes,
+  };
+}
