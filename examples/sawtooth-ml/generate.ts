@@ -239,6 +239,8 @@ export function buildStudy(seed = SEED): Study {
     ],
     taxFacts: { regularTax: dollars(0), returnFiledDate: isoDate(`${YEAR + 1}-04-15`), originalReturn: true },
     elections: { method: 'best', section280c: 'best', payrollElection: { elect: true }, idahoStartupElection: false },
+    // Incorporated in Boise on 2022-01-01: no tax years before 2022, a start-up under §41(c)(3)(B).
+    baseFacts: { firstTaxYearStart: isoDate('2022-01-01'), federalStartUp: true, idahoBusinessSince: 2022 },
   };
 }
 

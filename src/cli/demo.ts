@@ -8,7 +8,20 @@ import { renderSummary } from '../study/compute/output.js';
 import { openStore } from '../store/index.js';
 import { loadStudyOrReport } from './compute.js';
 
+const EXAMPLES = ['gem-state-fabrication', 'sawtooth-ml'];
+
 export async function runDemo(opts: { db?: string; example: string }): Promise<number> {
+  const names = opts.example === 'all' ? EXAMPLES : [opts.example];
+  for (const [i, name] of names.entries()) {
+    if (i) console.log(`\n${'─'.repeat(72)}\n`);
+    const code = await runOne(name, opts.db);
+    if (code) return code;
+  }
+  return 0;
+}
+
+async function runOne(example: string, db: string | undefined): Promise<number> {
+  const opts = { example, db };
   const dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', opts.example);
   const study = loadStudyOrReport(dir);
   if (!study) return 2;

@@ -58,7 +58,7 @@ program
 program
   .command('demo')
   .option('--db <dir>', 'embedded database directory (default: a temporary directory)')
-  .option('--example <name>', 'example study to load', 'gem-state-fabrication')
+  .option('--example <name>', 'example study to load (gem-state-fabrication, sawtooth-ml or all)', 'all')
   .description('load the demo study into the embedded database, compute it and print the credits')
   .action(async (opts: { db?: string; example: string }) => {
     process.exitCode = await runDemo(opts);

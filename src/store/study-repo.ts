@@ -290,6 +290,7 @@ const STUDY_COLS: Col[] = [
   ['gross_receipts_by_state', 'grossReceiptsByState', 'json'],
   ['tax_facts', 'taxFacts', 'json'],
   ['elections', 'elections', 'json'],
+  ['base_facts', 'baseFacts', 'json'],
 ];
 
 /** Summary row of `listStudies`. */
@@ -389,6 +390,7 @@ export async function loadStudy(db: Queryable, id: string): Promise<Study | unde
     section174Pools: children.section174_pool,
     taxFacts: head.taxFacts,
     elections: head.elections,
+    ...(head.baseFacts !== undefined && head.baseFacts !== null ? { baseFacts: head.baseFacts } : {}),
   };
   return study as unknown as Study;
 }

@@ -277,6 +277,23 @@ export interface Elections {
   options?: Record<string, string>;
 }
 
+/**
+ * Facts for bases that are not in the yearly history: when the taxpayer began, its 1984–1988
+ * base-period records, a fixed-base percentage already determined, and Idaho facts.
+ */
+export interface BaseFacts {
+  /** First day of the taxpayer's first tax year; years before it count as years with no QREs or receipts. */
+  firstTaxYearStart?: IsoDate;
+  /** A federal fixed-base percentage already determined (decimal string, e.g. "0.05"), with its source. */
+  federalFixedBase?: { percentage: string; source: string };
+  /** Whether the taxpayer is a start-up company under §41(c)(3)(B) (undefined = decide from the history). */
+  federalStartUp?: boolean;
+  /** Base-period (1984–1988) records, federal and Idaho. */
+  basePeriod?: { year: number; qre?: Cents; grossReceipts?: Cents; idahoQre?: Cents; idahoGrossReceipts?: Cents }[];
+  /** First calendar year the taxpayer did business in Idaho (Form 67 averaging). */
+  idahoBusinessSince?: number;
+}
+
 export interface Study {
   formatVersion: 1;
   id: string;
@@ -298,4 +315,5 @@ export interface Study {
   section174Pools: Section174Pool[];
   taxFacts: TaxFacts;
   elections: Elections;
+  baseFacts?: BaseFacts;
 }

@@ -57,7 +57,7 @@ for (const b of backends) {
       const o = await b.open();
       cleanup = o.cleanup;
       store = await openStore(o.target);
-      expect(await store.migrate()).toEqual([1, 2]);
+      expect(await store.migrate()).toEqual([1, 2, 3]);
     });
     afterAll(async () => {
       await store?.close();
@@ -67,7 +67,7 @@ for (const b of backends) {
     it('migrate is idempotent', async () => {
       expect(await store.migrate()).toEqual([]);
       const v = await store.db.query<{ version: number }>('select version from schema_migrations order by version');
-      expect(v.map((r) => Number(r.version))).toEqual([1, 2]);
+      expect(v.map((r) => Number(r.version))).toEqual([1, 2, 3]);
     });
 
     it('keeps money as bigint cents, exact beyond 2^31 and negative', async () => {

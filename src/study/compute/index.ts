@@ -5,6 +5,7 @@
 import { explainer, collectFlags, type Val } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
 import { add, ZERO, type Cents } from '../../money/cents.js';
+import { rate } from '../../money/rate.js';
 import { taxPeriod, yearBegun, parts } from '../../periods/index.js';
 import { computeFederalCredit } from '../../rules/federal/credit.js';
 import {
@@ -63,6 +64,7 @@ export function computeStudy(law: Law, study: Study): StudyResult {
   const energy = energyConsortiumAmounts(view, study.energyConsortia);
   const basicContract = basicResearchContractShare(view, basicPayments, qobpa);
 
+  const bf = study.baseFacts ?? {};
   const history = [...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
   const federal = computeFederalCredit(view, {
     qre: { wages, supplies, computers, contract },
@@ -70,14 +72,20 @@ export function computeStudy(law: Law, study: Study): StudyResult {
     qobpa,
     energyConsortium: energy,
     history,
-    fixedBase: {
-      kind: 'history',
-      years: history.map((h) => ({
-        year: yearBegun(taxPeriod(h.period.start, h.period.end)),
-        ...(h.qre !== undefined ? { qre: h.qre } : {}),
-        ...(h.grossReceipts !== undefined ? { grossReceipts: h.grossReceipts } : {}),
-      })),
-    },
+    ...(bf.firstTaxYearStart ? { firstTaxYearStart: bf.firstTaxYearStart } : {}),
+    fixedBase: bf.federalFixedBase
+      ? { kind: 'given', fbp: rate(bf.federalFixedBase.percentage), source: bf.federalFixedBase.source }
+      : {
+          kind: 'history',
+          years: [
+            ...(bf.basePeriod ?? []).map((y) => ({ year: y.year, ...(y.qre !== undefined ? { qre: y.qre } : {}), ...(y.grossReceipts !== undefined ? { grossReceipts: y.grossReceipts } : {}) })),
+            ...history.map((h) => ({
+              year: yearBegun(taxPeriod(h.period.start, h.period.end)),
+              ...(h.qre !== undefined ? { qre: h.qre } : {}),
+              ...(h.grossReceipts !== undefined ? { grossReceipts: h.grossReceipts } : {}),
+            })),
+          ],
+        },
     elections: { method: study.elections.method, section280c: study.elections.section280c },
     employerDifferentialWageCredit: { noEmployerDifferentialWageCredit: true },
   });
@@ -115,6 +123,15 @@ export function computeStudy(law: Law, study: Study): StudyResult {
       entityType: study.taxpayer.entityType as never,
       qres: { wages: sourced.byCategory.wages, supplies: sourced.byCategory.supplies, computers: sourced.byCategory.computers, contract: sourced.byCategory.contract },
       history: idHistory,
+      ...(bf.federalStartUp !== undefined ? { federalStartUp: bf.federalStartUp } : {}),
+      ...(bf.idahoBusinessSince !== undefined ? { idahoBusinessSince: bf.idahoBusinessSince } : {}),
+      ...(bf.basePeriod?.some((y) => y.idahoQre !== undefined || y.idahoGrossReceipts !== undefined)
+        ? {
+            basePeriod: bf.basePeriod
+              .filter((y) => y.idahoQre !== undefined || y.idahoGrossReceipts !== undefined)
+              .map((y) => ({ yearBegun: y.year, ...(y.idahoQre !== undefined ? { qre: y.idahoQre } : {}), ...(y.idahoGrossReceipts !== undefined ? { grossReceipts: y.idahoGrossReceipts } : {}) })),
+          }
+        : {}),
       ...(study.elections.idahoStartupElection !== undefined ? { startupElectionYear: study.elections.idahoStartupElection ? parts(period.start).y : undefined } : {}),
       options: study.elections.options ?? {},
     } as never);
@@ -161,7 +178,7 @@ export function computeStudy(law: Law, study: Study): StudyResult {
         cmp && cmp.kind === 'known'
           ? cmp.value.larger === 'equal'
             ? 'Regular credit and ASC are equal.'
-            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by $${(cmp.value.difference / 100).toLocaleString('en-US')}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
+            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by $${(Math.abs(cmp.value.difference) / 100).toLocaleString('en-US')}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
           : '',
     },
     states,

@@ -96,7 +96,8 @@ export function renderSummary(r: StudyResult, opts: { lines?: boolean } = {}): s
   out.push('Federal research credit (Form 6765)');
   for (const a of r.federal.alternatives)
     out.push(`  ${(a.method === 'regular' ? 'Regular credit' : 'Alternative simplified credit') + (a.section280c ? ', §280C reduced' : ', full credit')}`.padEnd(50) + showVal(a.credit).padStart(14));
-  out.push(`  Chosen: ${r.federal.chosen.method === 'regular' ? 'regular' : 'ASC'}${r.federal.chosen.section280c ? ' with the §280C(c)(2) election' : ' without the §280C election'} → ${showVal(r.federal.credit)}`);
+  if (r.federal.credit.kind !== 'known') out.push(`  Chosen: not decided until the missing facts below are entered → ${showVal(r.federal.credit)}`);
+  else out.push(`  Chosen: ${r.federal.chosen.method === 'regular' ? 'regular' : 'ASC'}${r.federal.chosen.section280c ? ' with the §280C(c)(2) election' : ' without the §280C election'} → ${showVal(r.federal.credit)}`);
   if (r.federal.comparison) out.push(`  ${r.federal.comparison}`);
   const states = Object.entries(r.states);
   if (states.length) {

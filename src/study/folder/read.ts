@@ -240,6 +240,7 @@ export function readStudyFolder(dir: string): ReadResult {
     section174Pools: rows('section174Pools') as Study['section174Pools'],
     taxFacts: meta.taxFacts as Study['taxFacts'],
     elections: meta.elections as Study['elections'],
+    ...(meta.baseFacts ? { baseFacts: meta.baseFacts as NonNullable<Study['baseFacts']> } : {}),
   };
   return { study, diagnostics: diags };
 }

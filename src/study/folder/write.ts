@@ -13,7 +13,7 @@ import { STUDY_YAML } from './read.js';
 import { TABLES, getPath, type TableSpec } from './tables.js';
 import { formatMoney } from './values.js';
 
-const PLAIN_NUMBERS = new Set(['formatVersion', 'section174aCapitalizeMonths']);
+const PLAIN_NUMBERS = new Set(['year', 'idahoBusinessSince', 'formatVersion', 'section174aCapitalizeMonths']);
 
 function toStrings(v: unknown, key = ''): unknown {
   if (v === undefined) return undefined;
@@ -51,6 +51,7 @@ export function studyYamlText(study: Study): string {
     history: meta.history,
     taxFacts: meta.taxFacts,
     elections: meta.elections,
+    baseFacts: meta.baseFacts,
   };
   return YAML_HEADER + YAML.stringify(toStrings(ordered), { schema: 'failsafe', lineWidth: 0 });
 }

@@ -113,6 +113,17 @@ const elections = z.strictObject({
   options: opt(z.record(z.string(), reqText)),
 });
 
+const intCodec = codec(integer);
+const baseFacts = z.strictObject({
+  firstTaxYearStart: opt(d),
+  federalFixedBase: opt(z.strictObject({ percentage: z.string().regex(/^0?\.[0-9]+$|^0$/, { error: 'a decimal fraction such as 0.05' }), source: reqText })),
+  federalStartUp: opt(b),
+  basePeriod: opt(
+    z.array(z.strictObject({ year: intCodec, qre: opt(m), grossReceipts: opt(m), idahoQre: opt(m), idahoGrossReceipts: opt(m) })),
+  ),
+  idahoBusinessSince: opt(intCodec),
+});
+
 export const StudyYaml = z.strictObject({
   formatVersion: z.literal('1', { error: 'formatVersion 1' }).transform(() => 1 as const),
   id: reqText,
@@ -136,6 +147,7 @@ export const StudyYaml = z.strictObject({
   history: z.preprocess((v) => (v === '' || v === undefined ? [] : v), z.array(priorYear)),
   taxFacts: z.preprocess((v) => (v === '' || v === undefined ? {} : v), taxFacts),
   elections,
+  baseFacts: opt(baseFacts),
 });
 
 export type StudyYamlOut = z.output<typeof StudyYaml>;
