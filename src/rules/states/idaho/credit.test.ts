@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadCases, usd } from '../../../../test/support/cases.js';
+import { cv } from '../../../../test/support/val.js';
 import { loadLaw } from '../../../law/index.js';
 import { explainer, type Val } from '../../../explain/index.js';
 import { calendarYear, type TaxPeriod } from '../../../periods/index.js';
@@ -10,10 +11,6 @@ import { computeIdahoCredit, type IdahoCreditInput, type IdahoEntityType, type I
 const law = loadLaw();
 const { cases } = loadCases(new URL('./credit.cases.yaml', import.meta.url));
 
-export const cv = (v: Cents | undefined, name = 'input'): Val<Cents> => {
-  const ex = explainer('test.input', name, []);
-  return v === undefined ? ex.unknown([name]) : ex.known(v);
-};
 
 interface CaseIn {
   entity?: IdahoEntityType;

@@ -4,7 +4,7 @@ import { loadCases, usd } from '../../../../test/support/cases.js';
 import { loadLaw } from '../../../law/index.js';
 import { calendarYear } from '../../../periods/index.js';
 import { dollars, type Cents } from '../../../money/index.js';
-import { cv } from './credit.test.js';
+import { cv } from '../../../../test/support/val.js';
 import { idahoLimitation, idahoOwnerShares, idahoUnitaryGroup, splitExpired, type Vintage } from './limitation.js';
 
 const law = loadLaw();
