@@ -8,18 +8,13 @@ import type { ComputerCost, ContractResearch, Employee, SourceRef, SupplyCost, T
 
 export type ImportKind = 'time' | 'payroll' | 'w2' | 'ledger' | 'contractors' | 'cloud' | 'mlflow' | 'git';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-/** One problem (or note) about the input. `row` is the 1-based record number in the file (the header is row 1). */
-export interface Diagnostic {
-  file: string;
-  row?: number;
-  column?: string;
-  value?: string;
-  expected?: string;
-  severity: Severity;
-  message: string;
-}
+/**
+ * One problem (or note) about the input: the same shape as the study folder's diagnostics, so the
+ * CLI, the API and the web app render both alike. For imports, `row` is the 1-based line of the
+ * record in the file (the header is row 1).
+ */
+import type { Diagnostic, Severity } from '../study/folder/read.js';
+export type { Diagnostic, Severity };
 
 /** Evidence of a process of experimentation or of who worked on what (MLflow runs, git commits). */
 export interface EvidenceRecord {
