@@ -82,6 +82,12 @@ export const FormLineSchema = z.object({
   label: z.string().min(1),
   kind: z.enum(['money', 'rate', 'flag', 'text', 'count']).default('money'),
   section: z.string().optional(),
+  /**
+   * The line's arithmetic as the form states it, over other lines of the same form, for
+   * workpapers with live formulas: "L5 - L8", "max(0, L9)", "min(L9, L10)", "L12 * rate".
+   * Lines the engine fills from records or parameters have no calc.
+   */
+  calc: z.string().optional(),
 });
 export const FormMapSchema = z.object({
   form: z.string().regex(/^[a-z0-9-]+$/),

@@ -67,6 +67,26 @@ export interface Owner {
   /** Ownership share as a decimal string ("0.6") or fraction ("3/5"). */
   share: string;
   tin?: string;
+  /**
+   * A special allocation of the research credit that differs from `share` (partnerships,
+   * §704(b)), with its basis recorded (e.g. "partnership agreement §4.2").
+   */
+  specialAllocation?: { share: string; basis: string };
+  /** For an owner that is itself a pass-through: its own owners (tiered ownership). */
+  owners?: Owner[];
+  /**
+   * The owner's own facts for the §41(g) limitation and the §38 limit: the tax attributable to its
+   * share of this business's taxable income, and its carryforward of pass-through research credit.
+   * Undefined = not known (the limitation is then reported as unknown, not assumed).
+   */
+  facts?: {
+    /** Tax attributable to the owner's share of the business's taxable income (§41(g)). */
+    taxAttributable?: Cents;
+    regularTax?: Cents;
+    tentativeMinimumTax?: Cents;
+    /** Unused §41(g) amounts from earlier years by vintage. */
+    carryforwards?: { vintage: string; amount: Cents }[];
+  };
 }
 
 /** One prior tax year's history, used by bases (ASC 3 years, regular 4-year gross receipts, start-up FBP). */
@@ -294,6 +314,76 @@ export interface BaseFacts {
   idahoBusinessSince?: number;
 }
 
+/** Kinds of evidence the ledger holds (defensible-study.md). */
+export type EvidenceKind =
+  | 'adr'
+  | 'design_doc'
+  | 'experiment_run'
+  | 'training_run'
+  | 'benchmark'
+  | 'commit'
+  | 'pull_request'
+  | 'ticket'
+  | 'time_record'
+  | 'contract'
+  | 'interview_note'
+  | 'survey_answer'
+  | 'meeting_notes'
+  | 'lab_notebook'
+  | 'other';
+
+/**
+ * One item of evidence: content-addressed (SHA-256 of its bytes, stored in the ledger), with the
+ * date it claims for itself and the time rdcredit captured it, linked to components and people.
+ */
+export interface EvidenceItem {
+  id: string;
+  kind: EvidenceKind;
+  title: string;
+  /** SHA-256 (hex) of the content as stored in the ledger; undefined = only described, not captured. */
+  sha256?: string;
+  /** Date the item claims (commit date, run start, document date). */
+  claimedDate?: IsoDate;
+  /** When rdcredit captured it (ISO 8601 timestamp with offset). */
+  capturedAt?: string;
+  componentIds: string[];
+  employeeIds: string[];
+  /** Path inside the study folder (evidence/…) or an external URI (commit URL, ticket URL, MLflow run). */
+  uri?: string;
+  /** For runs and experiments: how it ended (failed runs are evidence of experimentation too). */
+  outcome?: 'success' | 'failure' | 'inconclusive';
+  summary?: string;
+  source?: SourceRef;
+}
+
+/** One answer in a component's four-part-test interview; `question` is an id from the interview definition. */
+export interface InterviewAnswer {
+  question: string;
+  value: string | number | boolean | string[];
+  note?: string;
+  /** Evidence items the answer relies on. */
+  evidenceIds?: string[];
+  answeredBy?: string;
+  /** ISO 8601 timestamp. */
+  answeredAt?: string;
+}
+
+export interface ComponentInterview {
+  componentId: string;
+  answers: InterviewAnswer[];
+}
+
+/** A recorded change to a component's qualification result: who, when, why, from what. */
+export interface QualificationDecision {
+  componentId: string;
+  result: BusinessComponent['qualification'];
+  previous?: BusinessComponent['qualification'];
+  by: string;
+  /** ISO 8601 timestamp. */
+  at: string;
+  why: string;
+}
+
 export interface Study {
   formatVersion: 1;
   id: string;
@@ -316,4 +406,10 @@ export interface Study {
   taxFacts: TaxFacts;
   elections: Elections;
   baseFacts?: BaseFacts;
+  /** Evidence items (ledger-backed) linked to components and people. */
+  evidence?: EvidenceItem[];
+  /** Four-part-test interviews, one per component that has been interviewed. */
+  interviews?: ComponentInterview[];
+  /** The history of qualification results (append-only in the store). */
+  qualificationLog?: QualificationDecision[];
 }

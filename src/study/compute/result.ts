@@ -2,7 +2,7 @@
  * The result of computing a study: what every surface (CLI, report, API, web) renders.
  * Form lines are `Val`s, so each keeps its explanation and an unknown line stays unknown.
  */
-import type { Explanation, ReviewFlag, Val } from '../../explain/types.js';
+import type { Citation, Explanation, ReviewFlag, Val } from '../../explain/types.js';
 import type { Cents } from '../../money/cents.js';
 import type { Rate } from '../../money/rate.js';
 
@@ -21,6 +21,68 @@ export interface FormResult {
   kinds: Record<string, 'money' | 'rate' | 'flag' | 'text'>;
 }
 
+/**
+ * A schedule: a table every surface renders the same way (report, PDF, XLSX, CSV, web).
+ * Money cells are integer cents; null is "unknown" (never a silent zero).
+ */
+export type CellValue = string | number | boolean | null;
+
+export interface ScheduleColumn {
+  key: string;
+  label: string;
+  kind: 'money' | 'rate' | 'text' | 'count' | 'hours' | 'date' | 'flag';
+}
+
+export interface ScheduleRow {
+  cells: Record<string, CellValue>;
+  /** Where the row's figures come from (file and row, rule id, ledger item). */
+  source?: string;
+}
+
+export interface Schedule {
+  id: string;
+  title: string;
+  citation: Citation[];
+  columns: ScheduleColumn[];
+  rows: ScheduleRow[];
+  /** Column key → total (money totals in cents); absent when a total makes no sense. */
+  totals?: Record<string, CellValue>;
+  notes?: string[];
+}
+
+/** One employee's wage QRE with its basis (the "People and time" view). */
+export interface EmployeeResult {
+  id: string;
+  name: string;
+  title?: string;
+  role?: string;
+  officer: boolean;
+  /** §3401(a) wages in cents, null when unknown. */
+  wages: number | null;
+  /** Qualified-services share as a decimal string ("0.85"), or "1" under the 80% rule. */
+  qualifiedShare: string | null;
+  /** Qualified wages in cents, null when unknown. */
+  qualifiedWages: number | null;
+  /** Hours by activity. */
+  hours: Record<string, number>;
+  /** Hours by work state (USPS) or "unknown". */
+  hoursByState: Record<string, number>;
+  /** How the share was measured: "time entries", "survey", "estimate", "80% rule", … */
+  basis: string;
+}
+
+export interface StateResult {
+  name: string;
+  credit: Val<Cents>;
+  /** The state's QREs from the same sourced data as every other state. */
+  qre?: Val<Cents>;
+  note?: string;
+  /** What the state needs that the study does not have (then the credit is unknown). */
+  missing?: string[];
+  refundable?: boolean;
+  carryforwardYears?: number | null;
+}
+
 export interface Alternative {
   method: 'regular' | 'asc';
   section280c: boolean;
@@ -37,15 +99,20 @@ export interface StudyResult {
     basicResearch: Val<Cents>;
     total: Val<Cents>;
     byComponent: { componentId: string; name: string; wages: Cents; supplies: Cents; computers: Cents; contract: Cents; total: Cents }[];
+    /** QREs sourced to each state (USPS → category totals, known amounts in cents). */
+    byState?: Record<string, { wages: Cents; supplies: Cents; computers: Cents; contract: Cents; total: Cents }>;
   };
+  employees?: EmployeeResult[];
   federal: {
     credit: Val<Cents>;
     chosen: { method: 'regular' | 'asc'; section280c: boolean };
     alternatives: Alternative[];
     comparison: string;
   };
-  states: Record<string, { name: string; credit: Val<Cents>; note?: string }>;
+  states: Record<string, StateResult>;
   forms: Record<string, FormResult>;
+  /** Schedules by id: "s174", "carryforward.federal", "carryforward.id", "sectionG", "owners", "multistate", … */
+  schedules?: Record<string, Schedule>;
   flags: ReviewFlag[];
   missing: string[];
   notes: string[];
