@@ -406,6 +406,12 @@ export interface Study {
   taxFacts: TaxFacts;
   elections: Elections;
   baseFacts?: BaseFacts;
+  /**
+   * Facts a state's credit needs that the records do not give (USPS → fact id → value as text,
+   * e.g. { CA: { "apportionment_factor": "0.42" }, AZ: { "refundable_election": "true" } }).
+   * Each state's law file lists the facts it reads and their format.
+   */
+  stateFacts?: Record<string, Record<string, string>>;
   /** Evidence items (ledger-backed) linked to components and people. */
   evidence?: EvidenceItem[];
   /** Four-part-test interviews, one per component that has been interviewed. */
