@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { cents, type Cents } from '../../src/money/cents.js';
 import { fromDayNumber, type IsoDate } from '../../src/periods/date.js';
 import type { Location, Study } from '../../src/study/model.js';
-import { ACTIVITIES, COMPONENT_TYPES, COMPUTER_USES, PAYEE_TYPES, POOL_CATEGORIES, QUALIFICATIONS, ROLES, SOFTWARE_CLASSES, SUPPLY_KINDS, TIME_BASES } from '../../src/study/folder/tables.js';
+import { ACTIVITIES, COMPONENT_TYPES, COMPUTER_USES, EVIDENCE_KINDS, EVIDENCE_OUTCOMES, PAYEE_TYPES, POOL_CATEGORIES, QUALIFICATIONS, ROLES, SOFTWARE_CLASSES, SUPPLY_KINDS, TIME_BASES } from '../../src/study/folder/tables.js';
 
 const text = fc
   .string({ unit: fc.constantFrom(...'abc XYZ,"\n;:=-#é漢0'.split('')), minLength: 1, maxLength: 12 })
@@ -29,6 +29,26 @@ const shareA = fc.constantFrom('0.6', '3/5', '1', '0', '40%', '0.125');
 const source = opt(fc.record({ file: text, sha256: fc.stringMatching(/^[0-9a-f]{64}$/), row: fc.nat(100000), note: text }, { requiredKeys: ['file'] }));
 const period = fc.tuple(date, fc.integer({ min: 0, max: 370 })).map(([s, n]) => ({ start: s, end: fromDayNumber(Number(new Date(s).getTime() / 86400000) + n) }));
 
+const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(m: T, required: (keyof T)[]) => fc.record(m, { requiredKeys: required as any });
+const instant = fc.tuple(date, fc.integer({ min: 0, max: 86399 }), fc.constantFrom('Z', '+02:00', '-07:00')).map(([d, sec, z]) => `${d}T${String(Math.floor(sec / 3600)).padStart(2, '0')}:${String(Math.floor(sec / 60) % 60).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}${z}`);
+/** Owners, two tiers deep at most, with the optional special allocation and §41(g) facts. */
+const ownerBase = {
+  id,
+  name: text,
+  entityType: fc.constantFrom('individual', 'c_corporation', 'partnership'),
+  share: shareA,
+  tin: fc.constant('1234'),
+  specialAllocation: fc.record({ share: shareA, basis: text }),
+  facts: rec(
+    { taxAttributable: money, regularTax: money, tentativeMinimumTax: money, carryforwards: fc.array(fc.record({ vintage: fc.constantFrom('2023', '2024'), amount: money }), { maxLength: 2 }) },
+    [],
+  ),
+};
+const innerOwner = rec(ownerBase, ['id', 'name', 'entityType', 'share']);
+const owner = rec({ ...ownerBase, owners: fc.array(innerOwner, { minLength: 1, maxLength: 2 }) }, ['id', 'name', 'entityType', 'share']);
+/** Interview answer values of every type the model allows, including texts that look like numbers or booleans. */
+const answerValue = fc.oneof(text, fc.constantFrom('true', '12', '0x1A', 'null', '2025-01-01', ''), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)), fc.integer(), fc.boolean(), fc.array(text, { maxLength: 3 }));
+
 function strip<T>(v: T): T {
   if (Array.isArray(v)) return v.map(strip) as T;
   if (v && typeof v === 'object') {
@@ -38,7 +58,6 @@ function strip<T>(v: T): T {
   }
   return v;
 }
-const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(m: T, required: (keyof T)[]) => fc.record(m, { requiredKeys: required as any });
 
 export const arbitraryStudy: fc.Arbitrary<Study> = fc
   .record({
@@ -66,7 +85,7 @@ export const arbitraryStudy: fc.Arbitrary<Study> = fc
           period,
           states: fc.uniqueArray(state, { maxLength: 3 }),
           groupMembers: fc.tuple(...members.map((m) => rec({ id: fc.constant(m), name: text, ein: fc.constant('98-7654321'), entityType: fc.constant('c_corporation'), inControlledGroup: bool, unitary: bool, activityCode: fc.constant('5415') }, ['id', 'name', 'inControlledGroup']))),
-          owners: fc.array(rec({ id, name: text, entityType: fc.constantFrom('individual', 'c_corporation'), share: shareA, tin: fc.constant('1234') }, ['id', 'name', 'entityType', 'share']), { maxLength: 2 }),
+          owners: fc.array(owner, { maxLength: 2 }),
         },
         ['id', 'name', 'entityType', 'period', 'states', 'groupMembers'],
       ),
@@ -188,7 +207,35 @@ export const arbitraryStudy: fc.Arbitrary<Study> = fc
         },
         ['method', 'section280c'],
       ),
-    }).map((r) =>
+      stateFacts: opt(fc.dictionary(state, fc.dictionary(fc.constantFrom('apportionment_factor', 'refundable_election', 'x1'), text, { minKeys: 1, maxKeys: 2 }), { maxKeys: 2 })),
+      evidence: opt(
+        fc.uniqueArray(
+          rec(
+            {
+              id,
+              kind: fc.constantFrom(...EVIDENCE_KINDS),
+              title: text,
+              sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+              claimedDate: date,
+              capturedAt: instant,
+              componentIds: componentIds.length ? fc.uniqueArray(fc.constantFrom(...componentIds), { maxLength: 2 }) : fc.constant([]),
+              employeeIds: fc.uniqueArray(fc.constantFrom(...employeeIds), { maxLength: 2 }),
+              uri: fc.constantFrom('evidence/notes.md', 'https://git.example/commit/abc', 'mlflow://runs/1'),
+              outcome: fc.constantFrom(...EVIDENCE_OUTCOMES),
+              summary: text,
+              source,
+            },
+            ['id', 'kind', 'title', 'componentIds', 'employeeIds'],
+          ),
+          { selector: (x) => x.id, maxLength: 3 },
+        ),
+      ),
+      qualificationLog: componentIds.length
+        ? opt(fc.array(rec({ componentId: fc.constantFrom(...componentIds), result: fc.constantFrom(...QUALIFICATIONS), previous: fc.constantFrom(...QUALIFICATIONS), by: text, at: instant, why: text }, ['componentId', 'result', 'by', 'at', 'why']), { maxLength: 3 }))
+        : fc.constant(undefined),
+      interviewAnswers: fc.array(rec({ question: fc.constantFrom('uncertainty', 'experimentation', 'q3'), value: answerValue, note: text, answeredBy: text, answeredAt: instant, useEvidence: fc.boolean() }, ['question', 'value']), { maxLength: 3 }),
+      hasInterviews: fc.boolean(),
+    }).map(({ interviewAnswers, hasInterviews, ...r }) =>
       strip({
         formatVersion: 1 as const,
         id: sid,
@@ -197,6 +244,14 @@ export const arbitraryStudy: fc.Arbitrary<Study> = fc
         client,
         ...r,
         taxpayer: { ...r.taxpayer, groupMembers: members.length ? r.taxpayer.groupMembers : undefined, owners: (r.taxpayer.owners as unknown[] | undefined)?.length ? r.taxpayer.owners : undefined },
+        stateFacts: r.stateFacts,
+        interviews:
+          hasInterviews && componentIds.length
+            ? componentIds.slice(0, 2).map((c, i) => ({
+                componentId: c,
+                answers: i === 0 ? [] : interviewAnswers.map(({ useEvidence, ...a }) => ({ ...a, evidenceIds: useEvidence && r.evidence?.length ? [r.evidence[0]!.id] : undefined })),
+              }))
+            : undefined,
       }) as unknown as Study,
     );
   });

@@ -7,7 +7,8 @@
  * - {@link initStudyFolder}`(dir, opts)`: a new folder from templates (commented study.yaml, CSV headers).
  */
 export { readStudyFolder, clean, STUDY_YAML, type Diagnostic, type ReadResult, type Severity } from './read.js';
-export { writeStudyFolder, studyYamlText, tableText } from './write.js';
+export { writeStudyFolder, studyYamlText, tableText, studyFolderFiles, STUDY_FILES } from './write.js';
+export { INTERVIEWS_YAML, QUALIFICATION_LOG_YAML, recordsYamlText } from './records-yaml.js';
 export { initStudyFolder, studyYamlTemplate, StudyFolderExistsError, type InitOptions } from './init.js';
 export { TABLES, type TableSpec, type ColumnSpec } from './tables.js';
 export { parseCsv, writeCsv, CsvSyntaxError, type CsvRecord } from './csv.js';

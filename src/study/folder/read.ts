@@ -9,6 +9,7 @@ import YAML, { LineCounter, isNode } from 'yaml';
 import type { Study } from '../model.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 import { TABLES, setPath, type TableSpec } from './tables.js';
+import { INTERVIEWS_YAML, InterviewsYaml, QUALIFICATION_LOG_YAML, QualificationLogYaml, readRecordsYaml } from './records-yaml.js';
 import { StudyYaml } from './yaml-schema.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -93,20 +94,20 @@ function readYaml(dir: string, diags: Diagnostic[]): ReturnType<typeof StudyYaml
 
 const norm = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-function readTable(dir: string, spec: TableSpec, diags: Diagnostic[]): { rows: Record<string, any>[]; lines: number[] } {
+function readTable(dir: string, spec: TableSpec, diags: Diagnostic[]): { rows: Record<string, any>[]; lines: number[]; present: boolean } {
   const path = join(dir, spec.file);
-  if (!existsSync(path)) return { rows: [], lines: [] };
+  if (!existsSync(path)) return { rows: [], lines: [], present: false };
   let recs;
   try {
     recs = parseCsv(readFileSync(path, 'utf8'));
   } catch (e) {
     if (e instanceof CsvSyntaxError) {
       diags.push({ file: spec.file, row: e.line, severity: 'error', message: e.message, expected: 'a closing double quote' });
-      return { rows: [], lines: [] };
+      return { rows: [], lines: [], present: true };
     }
     throw e;
   }
-  if (recs.length === 0) return { rows: [], lines: [] };
+  if (recs.length === 0) return { rows: [], lines: [], present: true };
   const header = recs[0]!.cells.map(norm);
   const known = new Map(spec.columns.map((c) => [c.name, c]));
   const idx = new Map<string, number>();
@@ -144,10 +145,15 @@ function readTable(dir: string, spec: TableSpec, diags: Diagnostic[]): { rows: R
       }
       setPath(out, c.path, p.value);
     }
+    if (spec.key === 'evidence') {
+      // An empty list cell is the empty list (never unknown).
+      out.componentIds ??= [];
+      out.employeeIds ??= [];
+    }
     rows.push(out);
     lines.push(rec.line);
   }
-  return { rows, lines };
+  return { rows, lines, present: true };
 }
 
 /**
@@ -159,9 +165,11 @@ export function readStudyFolder(dir: string): ReadResult {
   const diags: Diagnostic[] = [];
   if (!existsSync(dir)) return { diagnostics: [{ file: dir, severity: 'error', message: `study folder ${dir} does not exist`, expected: 'a folder with study.yaml' }] };
   const meta = readYaml(dir, diags);
-  const tables = new Map<string, { rows: Record<string, any>[]; lines: number[] }>();
+  const tables = new Map<string, { rows: Record<string, any>[]; lines: number[]; present: boolean }>();
   for (const spec of TABLES) tables.set(spec.key, readTable(dir, spec, diags));
-  const allowed = new Set([STUDY_YAML, ...TABLES.map((t) => t.file)]);
+  const interviews = readRecordsYaml(dir, INTERVIEWS_YAML, InterviewsYaml, diags);
+  const qualificationLog = readRecordsYaml(dir, QUALIFICATION_LOG_YAML, QualificationLogYaml, diags);
+  const allowed = new Set([STUDY_YAML, INTERVIEWS_YAML, QUALIFICATION_LOG_YAML, ...TABLES.map((t) => t.file)]);
   for (const f of readdirSync(dir))
     if (/\.(csv|ya?ml)$/i.test(f) && !allowed.has(f))
       diags.push({ file: f, severity: 'warning', message: `${f} is not part of the study format and was not read`, expected: [...allowed].join(', ') });
@@ -198,6 +206,25 @@ export function readStudyFolder(dir: string): ReadResult {
   for (const key of ['time', 'supplies', 'computers', 'contracts', 'basicResearch'])
     check(key, 'componentId', 'component_id', components, 'an id in components.csv');
   check('components', 'parentId', 'parent_id', components, 'an id in components.csv');
+  const listCheck = (key: string, field: string, column: string, set: Set<string>, what: string) => {
+    const spec = TABLES.find((t) => t.key === key)!;
+    const t = tables.get(key)!;
+    t.rows.forEach((r, i) => {
+      for (const v of (r[field] as string[] | undefined) ?? [])
+        if (!set.has(v)) diags.push({ file: spec.file, row: t.lines[i], column, value: v, severity: 'error', message: `${column}: "${v}" is not ${what}`, expected: what });
+    });
+  };
+  listCheck('evidence', 'componentIds', 'component_ids', components, 'an id in components.csv');
+  listCheck('evidence', 'employeeIds', 'employee_ids', employees, 'an id in employees.csv');
+  const evidenceIds = ids('evidence');
+  const yamlRef = (file: string, rowOf: (p: (string | number)[]) => number | undefined, path: (string | number)[], v: string, set: Set<string>, what: string) => {
+    if (!set.has(v)) diags.push({ file, row: rowOf(path), column: path.join('.'), value: v, severity: 'error', message: `${path.join('.')}: "${v}" is not ${what}`, expected: what });
+  };
+  interviews.value?.forEach((iv, i) => {
+    yamlRef(INTERVIEWS_YAML, interviews.rowOf, [i, 'componentId'], iv.componentId, components, 'an id in components.csv');
+    iv.answers.forEach((a, j) => a.evidenceIds?.forEach((e, k) => yamlRef(INTERVIEWS_YAML, interviews.rowOf, [i, 'answers', j, 'evidenceIds', k], e, evidenceIds, 'an id in evidence.csv')));
+  });
+  qualificationLog.value?.forEach((q, i) => yamlRef(QUALIFICATION_LOG_YAML, qualificationLog.rowOf, [i, 'componentId'], q.componentId, components, 'an id in components.csv'));
   if (meta) {
     check('employees', 'memberId', 'member_id', members, 'a taxpayer.groupMembers id in study.yaml');
     check('components', 'memberId', 'member_id', members, 'a taxpayer.groupMembers id in study.yaml');
@@ -241,6 +268,10 @@ export function readStudyFolder(dir: string): ReadResult {
     taxFacts: meta.taxFacts as Study['taxFacts'],
     elections: meta.elections as Study['elections'],
     ...(meta.baseFacts ? { baseFacts: meta.baseFacts as NonNullable<Study['baseFacts']> } : {}),
+    ...(meta.stateFacts ? { stateFacts: meta.stateFacts } : {}),
+    ...(tables.get('evidence')!.present ? { evidence: rows('evidence') as NonNullable<Study['evidence']> } : {}),
+    ...(interviews.value ? { interviews: clean(interviews.value) as Study['interviews'] } : {}),
+    ...(qualificationLog.value ? { qualificationLog: clean(qualificationLog.value) as Study['qualificationLog'] } : {}),
   };
   return { study, diagnostics: diags };
 }

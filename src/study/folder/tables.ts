@@ -4,7 +4,7 @@
  * the writer are both driven by these specs, so the two cannot drift apart.
  */
 import type { Study } from '../model.js';
-import { bool, date, hours, integer, location, money, oneOf, share, stateAmounts, text, type Codec } from './values.js';
+import { bool, date, hours, idList, integer, location, money, oneOf, sha256, share, stateAmounts, text, type Codec } from './values.js';
 
 export interface ColumnSpec {
   /** Header in the file (snake_case). */
@@ -20,7 +20,12 @@ export interface ColumnSpec {
 export interface TableSpec {
   file: string;
   /** The Study array this file fills. */
-  key: keyof Pick<Study, 'employees' | 'time' | 'components' | 'supplies' | 'computers' | 'contracts' | 'basicResearch' | 'energyConsortia' | 'section174Pools'> | 'wageAdjustments';
+  key: keyof Pick<Study, 'employees' | 'time' | 'components' | 'supplies' | 'computers' | 'contracts' | 'basicResearch' | 'energyConsortia' | 'section174Pools' | 'evidence'> | 'wageAdjustments';
+  /**
+   * The Study field is optional: the file is written only when the study has the field (even
+   * empty), and an absent file reads back as an absent field.
+   */
+  optional?: boolean;
   /** Column holding the row's id, unique within the file (none for time and adjustments). */
   idColumn?: string;
   columns: ColumnSpec[];
@@ -45,6 +50,24 @@ export const COMPUTER_USES = ['research', 'production', 'mixed'] as const;
 export const PAYEE_TYPES = ['general', 'qualified_research_consortium', 'eligible_small_business', 'university', 'federal_laboratory'] as const;
 export const POOL_CATEGORIES = ['wages', 'supplies', 'contract', 'computer', 'depreciation', 'facilities', 'other'] as const;
 export const TIME_BASES = ['time_entries', 'survey', 'estimate'] as const;
+export const EVIDENCE_KINDS = [
+  'adr',
+  'design_doc',
+  'experiment_run',
+  'training_run',
+  'benchmark',
+  'commit',
+  'pull_request',
+  'ticket',
+  'time_record',
+  'contract',
+  'interview_note',
+  'survey_answer',
+  'meeting_notes',
+  'lab_notebook',
+  'other',
+] as const;
+export const EVIDENCE_OUTCOMES = ['success', 'failure', 'inconclusive'] as const;
 
 export const TABLES: TableSpec[] = [
   {
@@ -205,6 +228,27 @@ export const TABLES: TableSpec[] = [
       { name: 'amount', path: 'amount', codec: money, required: true, doc: 'amount' },
       { name: 'foreign', path: 'foreign', codec: bool, required: true, doc: 'foreign research (15-year amortisation)' },
       { name: 'category', path: 'category', codec: oneOf(POOL_CATEGORIES), required: true, doc: `category: ${POOL_CATEGORIES.join(', ')}` },
+    ],
+  },
+  {
+    file: 'evidence.csv',
+    key: 'evidence',
+    idColumn: 'id',
+    optional: true,
+    doc: 'Evidence items (ledger-backed) linked to business components and people.',
+    columns: [
+      { name: 'id', path: 'id', codec: text, required: true, doc: 'evidence id, unique in the study (importers use mlflow:<run id>, git:<commit>)' },
+      { name: 'kind', path: 'kind', codec: oneOf(EVIDENCE_KINDS), required: true, doc: `kind: ${EVIDENCE_KINDS.join(', ')}` },
+      { name: 'title', path: 'title', codec: text, required: true, doc: 'title (run name, commit subject, document title)' },
+      { name: 'sha256', path: 'sha256', codec: sha256, doc: 'SHA-256 (64 lowercase hex) of the content as kept in the evidence ledger; empty = described only, not captured' },
+      { name: 'claimed_date', path: 'claimedDate', codec: date, doc: 'date the item claims for itself (commit date, run start, document date)' },
+      { name: 'captured_at', path: 'capturedAt', codec: text, doc: 'when rdcredit captured it (ISO 8601 timestamp with offset)' },
+      { name: 'component_ids', path: 'componentIds', codec: idList, doc: 'business component ids from components.csv, separated by ; (empty = none)' },
+      { name: 'employee_ids', path: 'employeeIds', codec: idList, doc: 'employee ids from employees.csv, separated by ; (empty = none)' },
+      { name: 'uri', path: 'uri', codec: text, doc: 'path inside the study folder (evidence/…) or an external URI (commit URL, MLflow run)' },
+      { name: 'outcome', path: 'outcome', codec: oneOf(EVIDENCE_OUTCOMES), doc: `for runs and experiments: ${EVIDENCE_OUTCOMES.join(', ')}` },
+      { name: 'summary', path: 'summary', codec: text, doc: 'short summary (status, metrics, what it shows)' },
+      ...SOURCE,
     ],
   },
 ];

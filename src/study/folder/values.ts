@@ -191,4 +191,25 @@ export const stateAmounts: Codec<Record<string, Cents>> = {
   },
 };
 
+/** A list of ids in one cell, separated by ";" ("A; B"). An empty cell is the empty list. */
+export const idList: Codec<string[]> = {
+  expected: 'ids separated by ; (e.g. SGA; SERVE)',
+  parse(t) {
+    const ids = t.split(';').map((x) => x.trim());
+    if (ids.some((x) => x === '')) return bad(idList.expected);
+    return ok(ids);
+  },
+  format: (l) => l.join('; '),
+};
+
+/** A SHA-256 digest: 64 hex digits (written lowercase). */
+export const sha256: Codec<string> = {
+  expected: 'a SHA-256 digest: 64 hexadecimal digits',
+  parse(t) {
+    const s = t.trim().toLowerCase();
+    return /^[0-9a-f]{64}$/.test(s) ? ok(s) : bad(sha256.expected);
+  },
+  format: (s) => s,
+};
+
 export const centsOf = (n: number): Cents => cents(n);

@@ -3,13 +3,14 @@
  * scalar a string) and every CSV file with its full header, rows in the study's order.
  * `readStudyFolder(dir)` after `writeStudyFolder(study, dir)` gives back a deep-equal Study.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import type { Cents } from '../../money/cents.js';
 import type { Study } from '../model.js';
 import { writeCsv } from './csv.js';
 import { STUDY_YAML } from './read.js';
+import { INTERVIEWS_YAML, QUALIFICATION_LOG_YAML, recordsYamlText } from './records-yaml.js';
 import { TABLES, getPath, type TableSpec } from './tables.js';
 import { formatMoney } from './values.js';
 
@@ -38,7 +39,7 @@ const YAML_HEADER = `# rdcredit study — see docs/study-format.md for every key
 
 /** The study.yaml text of a study (everything except the CSV tables). */
 export function studyYamlText(study: Study): string {
-  const { employees: _e, time: _t, components: _c, supplies: _s, computers: _k, contracts: _r, basicResearch: _b, energyConsortia: _n, section174Pools: _p, ...meta } = study;
+  const meta = study;
   const ordered = {
     formatVersion: meta.formatVersion,
     id: meta.id,
@@ -52,6 +53,7 @@ export function studyYamlText(study: Study): string {
     taxFacts: meta.taxFacts,
     elections: meta.elections,
     baseFacts: meta.baseFacts,
+    stateFacts: meta.stateFacts,
   };
   return YAML_HEADER + YAML.stringify(toStrings(ordered), { schema: 'failsafe', lineWidth: 0 });
 }
@@ -60,7 +62,7 @@ export function studyYamlText(study: Study): string {
 export function tableText(spec: TableSpec, study: Study): string {
   let records: unknown[];
   if (spec.key === 'wageAdjustments') records = study.employees.flatMap((e) => (e.wageAdjustments ?? []).map((a) => ({ employeeId: e.id, ...a })));
-  else records = study[spec.key];
+  else records = study[spec.key] ?? [];
   const rows = records.map((r) =>
     spec.columns.map((c) => {
       const v = getPath(r, c.path);
@@ -74,11 +76,30 @@ export function tableText(spec: TableSpec, study: Study): string {
 }
 
 /**
+ * The files of a study in canonical form, name → text. Optional files (evidence.csv,
+ * interviews.yaml, qualification-log.yaml) are present only when the study has the field.
+ */
+export function studyFolderFiles(study: Study): Map<string, string> {
+  const out = new Map<string, string>();
+  out.set(STUDY_YAML, studyYamlText(study));
+  for (const spec of TABLES) if (!spec.optional || study[spec.key as keyof Study] !== undefined) out.set(spec.file, tableText(spec, study));
+  if (study.interviews) out.set(INTERVIEWS_YAML, recordsYamlText(INTERVIEWS_YAML, study.interviews));
+  if (study.qualificationLog) out.set(QUALIFICATION_LOG_YAML, recordsYamlText(QUALIFICATION_LOG_YAML, study.qualificationLog));
+  return out;
+}
+
+/** Every file name the format knows, optional ones included. */
+export const STUDY_FILES: readonly string[] = [STUDY_YAML, ...TABLES.map((t) => t.file), INTERVIEWS_YAML, QUALIFICATION_LOG_YAML];
+
+/**
  * Writes `study` to `dir` (created if needed) in canonical form, overwriting study.yaml and the
- * study's CSV files; other files in the folder are left alone.
+ * study's CSV files; other files in the folder are left alone. An optional file the study does
+ * not have (e.g. no `evidence`) is not written, and an old copy of it is removed so that the
+ * folder reads back as the study written.
  */
 export function writeStudyFolder(study: Study, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, STUDY_YAML), studyYamlText(study));
-  for (const spec of TABLES) writeFileSync(join(dir, spec.file), tableText(spec, study));
+  const files = studyFolderFiles(study);
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  for (const name of STUDY_FILES) if (!files.has(name) && existsSync(join(dir, name))) rmSync(join(dir, name));
 }

@@ -4,6 +4,7 @@
  * folder's codecs. An empty value ("key:" with nothing after it) means "not known".
  */
 import { z } from 'zod';
+import type { Cents } from '../../money/cents.js';
 import { USPS, bool, date, integer, money, oneOf, share, type Codec } from './values.js';
 
 const ENTITY_TYPES = ['c_corporation', 's_corporation', 'partnership', 'sole_proprietorship', 'estate_or_trust', 'tax_exempt'] as const;
@@ -51,13 +52,44 @@ const groupMember = z.strictObject({
   unitary: opt(b),
 });
 
-const owner = z.strictObject({
-  id: reqText,
-  name: reqText,
-  entityType: codec(oneOf([...ENTITY_TYPES, 'individual'] as const)),
-  share: codec(share),
-  tin: optText,
-});
+interface OwnerOut {
+  id: string;
+  name: string;
+  entityType: (typeof ENTITY_TYPES)[number] | 'individual';
+  share: string;
+  tin?: string | undefined;
+  specialAllocation?: { share: string; basis: string } | undefined;
+  owners?: OwnerOut[] | undefined;
+  facts?:
+    | {
+        taxAttributable?: Cents | undefined;
+        regularTax?: Cents | undefined;
+        tentativeMinimumTax?: Cents | undefined;
+        carryforwards?: { vintage: string; amount: Cents }[] | undefined;
+      }
+    | undefined;
+}
+
+// Owners nest (tiered ownership): an owner that is a pass-through lists its own owners.
+const owner: z.ZodType<OwnerOut, unknown> = z.lazy(() =>
+  z.strictObject({
+    id: reqText,
+    name: reqText,
+    entityType: codec(oneOf([...ENTITY_TYPES, 'individual'] as const)),
+    share: codec(share),
+    tin: optText,
+    specialAllocation: opt(z.strictObject({ share: codec(share), basis: reqText })),
+    owners: opt(z.array(owner)),
+    facts: opt(
+      z.strictObject({
+        taxAttributable: opt(m),
+        regularTax: opt(m),
+        tentativeMinimumTax: opt(m),
+        carryforwards: opt(z.array(z.strictObject({ vintage: reqText, amount: m }))),
+      }),
+    ),
+  }),
+);
 
 const priorYear = z.strictObject({
   period,
@@ -148,6 +180,7 @@ export const StudyYaml = z.strictObject({
   taxFacts: z.preprocess((v) => (v === '' || v === undefined ? {} : v), taxFacts),
   elections,
   baseFacts: opt(baseFacts),
+  stateFacts: opt(z.record(state, z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'a fact id in snake_case' }), z.string({ error: 'the fact as text' })))),
 });
 
 export type StudyYamlOut = z.output<typeof StudyYaml>;
