@@ -7,7 +7,8 @@ import { cents, type Cents } from '../money/cents.js';
 import type { Study } from '../study/model.js';
 import type { Db, Queryable } from './db.js';
 
-type ColType = 'text' | 'cents' | 'bool' | 'float' | 'int' | 'date' | 'json';
+/** `jsonv`: a JSON value that may itself be a string (never re-parsed on the way out). */
+type ColType = 'text' | 'cents' | 'bool' | 'float' | 'int' | 'date' | 'json' | 'jsonv';
 type Col = [column: string, path: string, type: ColType];
 
 interface ChildTable {
@@ -192,7 +193,53 @@ const CHILDREN: ChildTable[] = [
       ['category', 'category', 'text'],
     ],
   },
+  {
+    table: 'evidence_item',
+    records: (s) => (s.evidence ?? []) as never,
+    cols: [
+      ['id', 'id', 'text'],
+      ['kind', 'kind', 'text'],
+      ['title', 'title', 'text'],
+      ['sha256', 'sha256', 'text'],
+      ['claimed_date', 'claimedDate', 'date'],
+      ['captured_at', 'capturedAt', 'text'],
+      ['component_ids', 'componentIds', 'json'],
+      ['employee_ids', 'employeeIds', 'json'],
+      ['uri', 'uri', 'text'],
+      ['outcome', 'outcome', 'text'],
+      ['summary', 'summary', 'text'],
+      ...SRC,
+    ],
+  },
+  {
+    table: 'interview',
+    records: (s) => (s.interviews ?? []) as never,
+    cols: [['component_id', 'componentId', 'text']],
+  },
 ];
+
+const ANSWER_COLS: Col[] = [
+  ['question', 'question', 'text'],
+  ['value', 'value', 'jsonv'],
+  ['note', 'note', 'text'],
+  ['evidence_ids', 'evidenceIds', 'json'],
+  ['answered_by', 'answeredBy', 'text'],
+  ['answered_at', 'answeredAt', 'text'],
+];
+
+const DECISION_COLS: Col[] = [
+  ['component_id', 'componentId', 'text'],
+  ['result', 'result', 'text'],
+  ['previous', 'previous', 'text'],
+  ['decided_by', 'by', 'text'],
+  ['decided_at', 'at', 'text'],
+  ['why', 'why', 'text'],
+];
+
+/** Thrown when a save would change or remove a recorded qualification decision. */
+export class AppendOnlyError extends Error {
+  override name = 'AppendOnlyError';
+}
 
 function getPath(o: unknown, path: string): unknown {
   let cur: any = o;
@@ -226,6 +273,7 @@ function toParam(v: unknown, t: ColType): unknown {
     case 'cents':
       return String(v); // exact; the server casts text to bigint
     case 'json':
+    case 'jsonv':
       return JSON.stringify(v);
     default:
       return v;
@@ -291,7 +339,13 @@ const STUDY_COLS: Col[] = [
   ['tax_facts', 'taxFacts', 'json'],
   ['elections', 'elections', 'json'],
   ['base_facts', 'baseFacts', 'json'],
+  ['evidence_present', 'evidencePresent', 'bool'],
+  ['interviews_present', 'interviewsPresent', 'bool'],
+  ['qualification_log_present', 'qualificationLogPresent', 'bool'],
+  ['state_facts_present', 'stateFactsPresent', 'bool'],
 ];
+
+const sameDecision = (a: Record<string, unknown>, b: Record<string, unknown>) => DECISION_COLS.every(([, p]) => a[p] === b[p]);
 
 /** Summary row of `listStudies`. */
 export interface StudySummary {
@@ -320,10 +374,39 @@ export async function saveStudy(db: Db, s: Study): Promise<void> {
     const prev = await tx.query<{ firm_id: string }>('select firm_id from study where id = $1', [s.id]);
     if (prev[0] && prev[0].firm_id !== firmId) throw new Error(`store: study ${s.id} belongs to another firm`);
     await tx.query('delete from study where id = $1', [s.id]); // cascades to every child table
+    const head = {
+      ...s,
+      evidencePresent: s.evidence !== undefined,
+      interviewsPresent: s.interviews !== undefined,
+      qualificationLogPresent: s.qualificationLog !== undefined,
+      stateFactsPresent: s.stateFacts !== undefined,
+    };
     const names = ['id', 'firm_id', 'client_id', 'taxpayer_id', ...STUDY_COLS.map((c) => c[0])];
-    const params = [s.id, firmId, clientId, s.taxpayer.id, ...STUDY_COLS.map(([, path, t]) => toParam(getPath(s, path), t))];
+    const params = [s.id, firmId, clientId, s.taxpayer.id, ...STUDY_COLS.map(([, path, t]) => toParam(getPath(head, path), t))];
     await tx.query(`insert into study (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')})`, params);
     for (const c of CHILDREN) await insertRows(tx, c.table, c.cols, s.id, c.records(s));
+    // Interview answers: keyed by the interview's seq.
+    const answers = (s.interviews ?? []).flatMap((iv, i) => iv.answers.map((a, j) => ({ interviewSeq: i + 1, seq: j + 1, a })));
+    for (const { interviewSeq, seq, a } of answers)
+      await tx.query(`insert into interview_answer (study_id, interview_seq, seq, ${ANSWER_COLS.map((c) => c[0]).join(', ')}) values ($1, $2, $3, ${ANSWER_COLS.map((_, k) => `$${k + 4}`).join(', ')})`, [
+        s.id,
+        interviewSeq,
+        seq,
+        ...ANSWER_COLS.map(([, path, t]) => toParam(getPath(a, path), t)),
+      ]);
+    const facts = Object.entries(s.stateFacts ?? {}).flatMap(([st, f]) => Object.entries(f).map(([k, v]) => [st, k, v]));
+    for (const [st, k, v] of facts) await tx.query('insert into state_facts (study_id, state, fact, value) values ($1, $2, $3, $4)', [s.id, st, k, v]);
+    // The qualification log is append-only: the stored log must be a prefix of the study's.
+    const stored = (await tx.query<Record<string, unknown>>(`select ${DECISION_COLS.map((c) => c[0]).join(', ')} from qualification_decision where study_id = $1 order by seq`, [s.id])).map((r) => fromRow(r, DECISION_COLS));
+    const log = (s.qualificationLog ?? []) as unknown as Record<string, unknown>[];
+    const bad = stored.findIndex((d, i) => !log[i] || !sameDecision(d, log[i]!));
+    if (bad >= 0) throw new AppendOnlyError(`store: the qualification log of study ${s.id} is append-only; decision ${bad + 1} (${String(stored[bad]!.componentId)} → ${String(stored[bad]!.result)}) was changed or removed`);
+    for (let i = stored.length; i < log.length; i++)
+      await tx.query(`insert into qualification_decision (study_id, seq, ${DECISION_COLS.map((c) => c[0]).join(', ')}) values ($1, $2, ${DECISION_COLS.map((_, k) => `$${k + 3}`).join(', ')})`, [
+        s.id,
+        i + 1,
+        ...DECISION_COLS.map(([, path, t]) => toParam(getPath(log[i], path), t)),
+      ]);
   });
 }
 
@@ -345,6 +428,13 @@ export async function loadStudy(db: Queryable, id: string): Promise<Study | unde
     const got = await db.query<Record<string, unknown>>(`select ${c.cols.map(([col, , t]) => castOut(col, t)).join(', ')} from ${c.table} where study_id = $1 order by seq`, [id]);
     children[c.table] = got.map((g) => fromRow(g, c.cols));
   }
+  const answerRows = await db.query<Record<string, unknown>>(`select interview_seq, ${ANSWER_COLS.map((c) => c[0]).join(', ')} from interview_answer where study_id = $1 order by interview_seq, seq`, [id]);
+  const interviews = children.interview!.map((iv) => ({ componentId: iv.componentId as string, answers: [] as Record<string, unknown>[] }));
+  for (const a of answerRows) interviews[Number(a.interview_seq) - 1]!.answers.push(fromRow(a, ANSWER_COLS));
+  const decisions = (await db.query<Record<string, unknown>>(`select ${DECISION_COLS.map((c) => c[0]).join(', ')} from qualification_decision where study_id = $1 order by seq`, [id])).map((r) => fromRow(r, DECISION_COLS));
+  const factRows = await db.query<{ state: string; fact: string; value: string }>('select state, fact, value from state_facts where study_id = $1 order by state, fact', [id]);
+  const stateFacts: Record<string, Record<string, string>> = {};
+  for (const f of factRows) (stateFacts[f.state] ??= {})[f.fact] = f.value;
   const adj = new Map<string, { amount: Cents; reason: string }[]>();
   for (const a of children.wage_adjustment!) {
     const l = adj.get(a.employeeId as string) ?? [];
@@ -391,6 +481,10 @@ export async function loadStudy(db: Queryable, id: string): Promise<Study | unde
     taxFacts: head.taxFacts,
     elections: head.elections,
     ...(head.baseFacts !== undefined && head.baseFacts !== null ? { baseFacts: head.baseFacts } : {}),
+    ...(head.stateFactsPresent ? { stateFacts } : {}),
+    ...(head.evidencePresent ? { evidence: children.evidence_item } : {}),
+    ...(head.interviewsPresent ? { interviews } : {}),
+    ...(head.qualificationLogPresent ? { qualificationLog: decisions } : {}),
   };
   return study as unknown as Study;
 }

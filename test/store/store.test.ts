@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, sha256Hex, verifyLedger } from '../../src/evidence/index.js';
 import { cents } from '../../src/money/cents.js';
-import { readStudyFolder } from '../../src/study/folder/index.js';
+import { readStudyFolder, studyFolderFiles, writeStudyFolder } from '../../src/study/folder/index.js';
 import { openStore, StudyNotFoundError, type Store, type StoreTarget } from '../../src/store/index.js';
 import { emptyStudy } from '../support/study.js';
 import { arbitraryStudy } from './arbitrary-study.js';
@@ -57,7 +57,7 @@ for (const b of backends) {
       const o = await b.open();
       cleanup = o.cleanup;
       store = await openStore(o.target);
-      expect(await store.migrate()).toEqual([1, 2, 3]);
+      expect(await store.migrate()).toEqual([1, 2, 3, 4]);
     });
     afterAll(async () => {
       await store?.close();
@@ -67,7 +67,7 @@ for (const b of backends) {
     it('migrate is idempotent', async () => {
       expect(await store.migrate()).toEqual([]);
       const v = await store.db.query<{ version: number }>('select version from schema_migrations order by version');
-      expect(v.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+      expect(v.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
     });
 
     it('keeps money as bigint cents, exact beyond 2^31 and negative', async () => {
@@ -93,9 +93,20 @@ for (const b of backends) {
       let k = 0;
       await fc.assert(
         fc.asyncProperty(arbitraryStudy, async (s) => {
+          // folder → store → folder: the study read from its folder saves and loads deep-equal, and writes the same bytes.
           const st = { ...s, id: `gen-${k++}` };
-          await store.saveStudy(st);
-          expect(await store.loadStudy(st.id)).toStrictEqual(st);
+          const dir = mkdtempSync(join(tmpdir(), 'rdcredit-rt-'));
+          try {
+            writeStudyFolder(st, dir);
+            const read = readStudyFolder(dir);
+            expect(read.diagnostics).toEqual([]);
+            await store.saveStudy(read.study!);
+            const back = await store.loadStudy(st.id);
+            expect(back).toStrictEqual(st);
+            expect([...studyFolderFiles(back)]).toEqual([...studyFolderFiles(st)]);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
         }),
         { numRuns: 25 },
       );
@@ -111,6 +122,58 @@ for (const b of backends) {
       const bad = emptyStudy({ id: 'rep', title: 'v3', employees: [{ id: 'x', name: 'X', officer: false }, { id: 'x', name: 'Y', officer: false }] });
       await expect(store.saveStudy(bad)).rejects.toThrow();
       expect(await store.loadStudy('rep')).toStrictEqual(b);
+    });
+
+    it('evidence, interviews, the qualification log, state facts and tiered owners round-trip; absent differs from empty', async () => {
+      const full = emptyStudy({
+        id: 'new-fields',
+        taxpayer: {
+          ...emptyStudy().taxpayer,
+          entityType: 'partnership',
+          owners: [
+            {
+              id: 'o1',
+              name: 'Holding LP',
+              entityType: 'partnership',
+              share: '3/5',
+              specialAllocation: { share: '0.75', basis: 'partnership agreement §4.2' },
+              owners: [{ id: 'o1a', name: 'Ann', entityType: 'individual', share: '1', facts: { taxAttributable: cents(1234567), carryforwards: [{ vintage: '2023', amount: cents(-5) }] } }],
+            },
+          ],
+        },
+        components: [{ id: 'SGA', name: 'Sparse attention', type: 'software', qualification: 'qualifies' }],
+        employees: [{ id: 'e1', name: 'E', officer: false }],
+        stateFacts: { CA: { apportionment_factor: '0.42' }, AZ: { refundable_election: 'true' } },
+        evidence: [
+          { id: 'mlflow:r1', kind: 'training_run', title: 'run 1', sha256: 'a'.repeat(64), claimedDate: '2025-03-01' as never, capturedAt: '2026-01-02T03:04:05Z', componentIds: ['SGA'], employeeIds: ['e1'], outcome: 'failure', source: { file: 'runs.json', sha256: 'b'.repeat(64), row: 1 } },
+          { id: 'note', kind: 'other', title: 'described only', componentIds: [], employeeIds: [] },
+        ],
+        interviews: [
+          { componentId: 'SGA', answers: [{ question: 'uncertainty', value: 'true' }, { question: 'alternatives', value: ['a', 'b'], evidenceIds: ['mlflow:r1'] }, { question: 'n', value: 0.1 }, { question: 'b', value: false, answeredAt: '2025-05-05T05:05:05+02:00', answeredBy: 'lead' }] },
+          { componentId: 'SGA', answers: [] },
+        ],
+        qualificationLog: [{ componentId: 'SGA', result: 'needs_information', by: 'preparer', at: '2025-06-01T00:00:00Z', why: 'first look' }],
+      });
+      await store.saveStudy(full);
+      expect(await store.loadStudy('new-fields')).toStrictEqual(full);
+      const empty = emptyStudy({ id: 'new-fields-empty', evidence: [], interviews: [], qualificationLog: [], stateFacts: {} });
+      await store.saveStudy(empty);
+      expect(await store.loadStudy('new-fields-empty')).toStrictEqual(empty);
+      const absent = await store.loadStudy('rep');
+      for (const k of ['evidence', 'interviews', 'qualificationLog', 'stateFacts']) expect(k in absent).toBe(false);
+    });
+
+    it('the qualification log is append-only: the database refuses changes, a save may only add decisions', async () => {
+      const base = await store.loadStudy('new-fields');
+      await expect(store.db.query("update qualification_decision set why = 'x' where study_id = 'new-fields'")).rejects.toThrow(/append-only/);
+      await expect(store.db.query("delete from qualification_decision where study_id = 'new-fields'")).rejects.toThrow(/append-only/);
+      const more = { ...base, qualificationLog: [...base.qualificationLog!, { componentId: 'SGA', result: 'qualifies' as const, previous: 'needs_information' as const, by: 'reviewer', at: '2025-07-01T00:00:00Z', why: 'failed runs show experimentation' }] };
+      await store.saveStudy(more);
+      expect((await store.loadStudy('new-fields')).qualificationLog).toHaveLength(2);
+      const edited = { ...more, qualificationLog: [{ ...more.qualificationLog[0]!, why: 'rewritten' }, more.qualificationLog[1]!] };
+      await expect(store.saveStudy(edited)).rejects.toThrow(/append-only; decision 1/);
+      await expect(store.saveStudy({ ...more, qualificationLog: more.qualificationLog.slice(1) })).rejects.toThrow(/append-only/);
+      expect(await store.loadStudy('new-fields')).toStrictEqual(more);
     });
 
     it('lists studies by tenant and reports a missing one', async () => {
