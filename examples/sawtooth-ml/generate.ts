@@ -237,11 +237,34 @@ export function buildStudy(seed = SEED): Study {
       { id: 'P-RENT', description: 'Boise office rent allocated to research space', amount: dollars(142_000), foreign: false, category: 'facilities' },
       { id: 'P-DEP', description: 'Depreciation of GPU workstations', amount: dollars(19_280), foreign: false, category: 'depreciation' },
     ],
-    taxFacts: { regularTax: dollars(0), returnFiledDate: isoDate(`${YEAR + 1}-04-15`), originalReturn: true },
+    // A loss year: no regular tax, no tentative minimum tax (not an applicable corporation for CAMT).
+    // Employer payroll taxes for the four quarters after the return is filed, for Form 8974:
+    // 6.2% social security and 1.45% Medicare of this year's wages spread evenly (an assumption of the example).
+    taxFacts: {
+      regularTax: dollars(0),
+      tentativeMinimumTax: dollars(0),
+      priorCredits: dollars(0),
+      returnFiledDate: isoDate(`${YEAR + 1}-04-15`),
+      originalReturn: true,
+      payrollTaxes: payrollQuarters(employees),
+    },
     elections: { method: 'best', section280c: 'best', payrollElection: { elect: true }, idahoStartupElection: false },
     // Incorporated in Boise on 2022-01-01: no tax years before 2022, a start-up under §41(c)(3)(B).
     baseFacts: { firstTaxYearStart: isoDate('2022-01-01'), federalStartUp: true, idahoBusinessSince: 2022 },
   };
+}
+
+function payrollQuarters(employees: Study['employees']): NonNullable<Study['taxFacts']['payrollTaxes']> {
+  const base = 176_100_00; // social security wage base, 2025 (dollars × 100)
+  let ss = 0;
+  let med = 0;
+  for (const e of employees) {
+    const w = e.wagesBox1 ?? 0;
+    ss += Math.round((Math.min(w, base) * 62) / 1000);
+    med += Math.round((w * 145) / 10000);
+  }
+  const q = (n: number, i: number) => cents(Math.floor(n / 4) + (i === 0 ? n % 4 : 0));
+  return ['2026-Q2', '2026-Q3', '2026-Q4', '2027-Q1'].map((quarter, i) => ({ quarter, socialSecurity: q(ss, i), medicare: q(med, i) }));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

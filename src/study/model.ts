@@ -261,6 +261,11 @@ export interface TaxFacts {
   priorCredits?: Cents;
   /** Other general business credits ranked ahead of the research credit this year. */
   otherGeneralBusinessCredits?: Cents;
+  /**
+   * Research credit the preceding tax year could still absorb under §38(c) after its own credits
+   * (for the one-year carryback of this year's unused credit, §39(a)(1)); undefined = not known.
+   */
+  priorYearRoom?: Cents;
   /** Research credit carryforwards by vintage (tax year that generated them). */
   carryforwards?: { vintage: string; amount: Cents }[];
   /** Employer share of social security and Medicare tax by calendar quarter, for Form 8974. */

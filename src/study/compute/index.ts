@@ -21,6 +21,10 @@ import { computeIdaho, sourceQres } from '../../rules/states/index.js';
 import type { Study } from '../model.js';
 import type { FormResult, LineValue, StudyResult } from './result.js';
 import { computeEmployeeWages, totalQualifiedWages } from './wages.js';
+import { byComponent, byState, employeeResults, statesInStudy } from './breakdown.js';
+import { computeLimits } from './limits.js';
+import { computeSection174 } from './s174.js';
+import { computeSectionG } from './section-g.js';
 
 function formOf(law: Law, id: string, period: ReturnType<typeof taxPeriod>, lines: Record<string, Val<LineValue>>): FormResult {
   let map: ReturnType<Law['form']> | undefined;
@@ -95,15 +99,36 @@ export function computeStudy(law: Law, study: Study): StudyResult {
   for (const [k, v] of Object.entries(federal.lines)) f6765Lines[k] = v as Val<LineValue>;
   const forms: Record<string, FormResult> = { f6765: formOf(law, 'f6765', period, f6765Lines) };
 
-  // By component (known amounts only, for charts and Section G)
-  const byComp = new Map<string, { wages: Cents; supplies: Cents; computers: Cents; contract: Cents }>();
-  const bump = (id: string | undefined, k: 'wages' | 'supplies' | 'computers' | 'contract', c: Cents) => {
-    if (!id) return;
-    const r = byComp.get(id) ?? { wages: ZERO, supplies: ZERO, computers: ZERO, contract: ZERO };
-    r[k] = add(r[k], c);
-    byComp.set(id, r);
-  };
-  for (const e of employees) for (const p of e.pieces) bump(p.componentId, 'wages', p.wages);
+  // Breakdowns (by component, state, employee) from the same per-line rules as the totals
+  const components = byComponent(view, study, status, employees);
+  const qreByState = byState(view, study, statesInStudy(study));
+  const schedules: NonNullable<StudyResult['schedules']> = {};
+
+  // After line 28: payroll election (Section D, Form 8974), §38(c) and the §39 ledger
+  const limits = computeLimits(law, view, study, period, federal.lines['28'] as Val<Cents>);
+  for (const [k, v] of Object.entries(limits.lines)) f6765Lines[k] = v as Val<LineValue>;
+  Object.assign(schedules, limits.schedules);
+  if (limits.f8974?.kind === 'known') {
+    const q = limits.f8974.value.quarters.find((x) => x.total > 0) ?? limits.f8974.value.quarters[0];
+    if (q) {
+      const ex = (l: string) => explainer(`us.federal.f8974.line${l}`, `Form 8974 line ${l} (${q.quarter})`, [{ title: 'Form 8974 (Rev. December 2024)' }]);
+      forms.f8974 = formOf(law, 'f8974', period, {
+        quarter: ex('quarter').known(q.quarter),
+        '7': ex('7').known(q.available),
+        '12': ex('12').known(q.socialSecurity),
+        '17': ex('17').known(q.total),
+      });
+    }
+  }
+
+  // §174 / §174A schedule
+  const s174 = computeSection174(law, study, period, { wages, supplies, computers });
+  if (s174.schedule) schedules.s174 = s174.schedule;
+
+  // Section G
+  const sectionG = computeSectionG(view, study, components, { '42': wages, '43': supplies, '44': computers, '45': contract, '46': basicContract, '48': total }, study.elections.payrollElection?.elect === true && limits.lines['33a']?.kind === 'known' ? (limits.lines['33a'].value as boolean) : false);
+  if (sectionG.schedule) schedules.sectionG = sectionG.schedule;
+  forms.f6765 = formOf(law, 'f6765', period, f6765Lines);
 
   // States: Idaho in full when the taxpayer has Idaho activity
   const states: StudyResult['states'] = {};
@@ -141,7 +166,7 @@ export function computeStudy(law: Law, study: Study): StudyResult {
     if (sourced.disqualified.length) notes.push(`Idaho: ${sourced.disqualified.length} federally qualified line(s) are not Idaho QREs (work done outside Idaho).`);
   }
 
-  const allVals: Val<unknown>[] = [wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(federal.lines), ...stateVals];
+  const allVals: Val<unknown>[] = [wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(f6765Lines), ...stateVals, s174.history, sectionG.requirement];
   const flags = new Map<string, ReturnType<typeof collectFlags>[number]>();
   for (const v of allVals) for (const f of collectFlags(v.why)) if (!flags.has(f.option)) flags.set(f.option, f);
 
@@ -163,13 +188,11 @@ export function computeStudy(law: Law, study: Study): StudyResult {
       contract,
       basicResearch: basicContract,
       total,
-      byComponent: [...byComp.entries()].map(([id, r]) => ({
-        componentId: id,
-        name: study.components.find((c) => c.id === id)?.name ?? id,
-        ...r,
-        total: add(r.wages, r.supplies, r.computers, r.contract),
-      })),
+      byComponent: components,
+      byState: qreByState,
     },
+    employees: employeeResults(study, employees),
+    schedules,
     federal: {
       credit: federal.credit,
       chosen,

@@ -1,0 +1,117 @@
+/**
+ * The compute pipeline's breakdowns and post-line-28 figures, on both example studies:
+ * breakdowns add up to the form totals; Section G reconciles with Section F; Section D and
+ * Form 8974 follow the payroll election; the §174 schedule carries the credit year's vintage.
+ */
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLaw } from '../../src/law/index.js';
+import type { Law } from '../../src/law/law.js';
+import type { Cents } from '../../src/money/cents.js';
+import { computeStudy } from '../../src/study/compute/index.js';
+import type { StudyResult } from '../../src/study/compute/result.js';
+import { readStudyFolder } from '../../src/study/folder/index.js';
+import type { Study } from '../../src/study/model.js';
+
+const root = resolve(__dirname, '..', '..');
+let law: Law;
+const studies: Record<string, Study> = {};
+const results: Record<string, StudyResult> = {};
+
+beforeAll(() => {
+  law = loadLaw();
+  for (const name of ['gem-state-fabrication', 'sawtooth-ml']) {
+    const r = readStudyFolder(resolve(root, 'examples', name));
+    if (!r.study) throw new Error(`${name}: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
+    studies[name] = r.study;
+    results[name] = computeStudy(law, r.study);
+  }
+});
+
+const known = (v: { kind: string; value?: unknown }): Cents => {
+  expect(v.kind).toBe('known');
+  return v.value as Cents;
+};
+
+describe.each(['gem-state-fabrication', 'sawtooth-ml'])('%s breakdowns', (name) => {
+  it('QREs by component add up to each category total', () => {
+    const r = results[name]!;
+    for (const k of ['wages', 'supplies', 'computers', 'contract'] as const) {
+      const sum = r.qre.byComponent.reduce((s, c) => s + c[k], 0);
+      expect(sum, k).toBe(known(r.qre[k]));
+    }
+    for (const c of r.qre.byComponent) expect(c.total).toBe(c.wages + c.supplies + c.computers + c.contract);
+  });
+
+  it('employees’ qualified wages add up to the wage QREs, and each share is in [0, 1]', () => {
+    const r = results[name]!;
+    const sum = r.employees!.reduce((s, e) => s + (e.qualifiedWages ?? 0), 0);
+    expect(sum).toBe(known(r.qre.wages));
+    for (const e of r.employees!) {
+      const share = Number(e.qualifiedShare);
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('no state’s QREs exceed the federal QREs of the same records; states never double count', () => {
+    const r = results[name]!;
+    const fed = known(r.qre.wages) + known(r.qre.supplies) + known(r.qre.computers) + known(r.qre.contract);
+    let all = 0;
+    for (const [state, s] of Object.entries(r.qre.byState!)) {
+      expect(s.total, state).toBeLessThanOrEqual(fed);
+      all += s.total;
+    }
+    expect(all).toBeLessThanOrEqual(fed);
+  });
+});
+
+describe('Sawtooth ML: after line 28', () => {
+  it('Section D: a qualified small business electing; line 34 capped at $500,000; line 36 the smallest of 28, 34, 35', () => {
+    const l = results['sawtooth-ml']!.forms.f6765!.lines;
+    expect(l['33a']!.kind === 'known' && l['33a']!.value).toBe(true);
+    const l28 = known(l['28'] as never);
+    const l34 = known(l['34'] as never);
+    const l35 = known(l['35'] as never);
+    expect(l34).toBe(500_000_00);
+    // A loss year with no tax: the whole line 28 credit is carried forward from the current year (line 35)
+    expect(l35).toBe(l28);
+    expect(known(l['36'] as never)).toBe(Math.min(l28, l34, l35));
+  });
+
+  it('Form 8974: this year’s election is usable from the quarter after the return is filed (2026-04-15 → 2026-Q3); the earlier election is used first', () => {
+    const r = results['sawtooth-ml']!;
+    const f = r.forms.f8974!;
+    // The form shows the first quarter with a credit: 2026-Q2, from the 2024 election alone
+    expect(f.lines.quarter!.kind === 'known' && f.lines.quarter!.value).toBe('2026-Q2');
+    const sched = r.schedules!.f8974!;
+    const q2 = sched.rows.find((x) => x.cells.quarter === '2026-Q2')!;
+    const q3 = sched.rows.find((x) => x.cells.quarter === '2026-Q3')!;
+    // The 2024 election (filed 2025-04-15) still has $94,400 left and is usable in 2026-Q2
+    expect(q2.cells.available).toBe(236_000_00 - 141_600_00);
+    // What Q2 leaves of the 2024 election, plus the 2025 election ($500,000, line 36), is available in 2026-Q3
+    expect(q2.cells.carried).toBe(236_000_00 - 141_600_00 - (q2.cells.total as number) + 500_000_00);
+    expect(q3.cells.available).toBe(q2.cells.carried);
+    for (const row of sched.rows) expect(row.cells.total as number).toBeLessThanOrEqual(row.cells.available as number);
+  });
+
+  it('Section G: listed by descending QREs until 80% is covered; column totals reconcile with Section F', () => {
+    const r = results['sawtooth-ml']!;
+    const g = r.schedules!.sectionG!;
+    const listed = g.rows.filter((x) => x.cells.rank !== null);
+    for (let i = 1; i < listed.length; i++) expect(listed[i - 1]!.cells.total as number).toBeGreaterThanOrEqual(listed[i]!.cells.total as number);
+    expect(g.totals!.line53).toBe(known(r.qre.wages));
+    expect(g.totals!.line55).toBe(known(r.qre.computers));
+    expect(g.notes).toContain('Column totals agree with Section F.');
+  });
+
+  it('§174: the 2025 domestic vintage is deducted under §174A(a); the 2022–2024 vintages keep amortising', () => {
+    const s = results['sawtooth-ml']!.schedules!.s174!;
+    const y2025 = s.rows.filter((x) => x.cells.vintage === 'TY2025');
+    expect(y2025.length).toBe(1);
+    expect(y2025[0]!.cells.expensed as number).toBeGreaterThan(0);
+    const v2022 = s.rows.filter((x) => x.cells.vintage === 'TY2022' && x.cells.kind === 'domestic');
+    // 5-year amortisation with the midpoint convention: 10% in the first year
+    expect(v2022[0]!.cells.amortised).toBe(115_000_00);
+  });
+});
