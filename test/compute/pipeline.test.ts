@@ -115,3 +115,21 @@ describe('Sawtooth ML: after line 28', () => {
     expect(v2022[0]!.cells.amortised).toBe(115_000_00);
   });
 });
+
+describe('controlled group', () => {
+  it('the group credit is allocated by QRE share, exactly, and item B says so', () => {
+    const base = structuredClone(studies['sawtooth-ml']!);
+    base.taxpayer.groupMembers = [{ id: 'labs', name: 'Sawtooth Labs LLC', ein: '88-7654321', inControlledGroup: true }];
+    base.components = base.components.map((c) => (c.id === 'PAR' ? { ...c, memberId: 'labs' } : c));
+    base.employees = base.employees.map((e, i) => (i % 3 === 0 ? { ...e, memberId: 'labs' } : e));
+    const r = computeStudy(law, base);
+    const s = r.schedules!['group.allocation']!;
+    expect(s.rows.length).toBe(2);
+    const credit = known(r.federal.credit as never);
+    expect(s.rows.reduce((t, x) => t + (x.cells.credit as number), 0)).toBe(credit);
+    expect(s.rows.reduce((t, x) => t + (x.cells.qre as number), 0)).toBe(r.qre.byComponent.reduce((t, c) => t + c.total, 0));
+    const b = r.forms.f6765!.lines.B!;
+    expect(b.kind === 'known' && b.value).toBe(true);
+    expect(results['sawtooth-ml']!.forms.f6765!.lines.B!.kind === 'known' && results['sawtooth-ml']!.forms.f6765!.lines.B!.value).toBe(false);
+  });
+});

@@ -25,6 +25,7 @@ import { byComponent, byState, employeeResults, statesInStudy } from './breakdow
 import { computeLimits } from './limits.js';
 import { computeSection174 } from './s174.js';
 import { computeSectionG } from './section-g.js';
+import { computeGroup } from './group.js';
 
 function formOf(law: Law, id: string, period: ReturnType<typeof taxPeriod>, lines: Record<string, Val<LineValue>>): FormResult {
   let map: ReturnType<Law['form']> | undefined;
@@ -124,6 +125,16 @@ export function computeStudy(law: Law, study: Study): StudyResult {
   // §174 / §174A schedule
   const s174 = computeSection174(law, study, period, { wages, supplies, computers });
   if (s174.schedule) schedules.s174 = s174.schedule;
+
+  // Controlled group: the records cover every member; the group credit is allocated by QRE share
+  const group = computeGroup(view, study, federal.credit, employees, components);
+  if (group?.schedule) schedules['group.allocation'] = group.schedule;
+  {
+    const exB = explainer('us.federal.f6765.line_b', 'Form 6765 item B: member of a controlled group', [{ title: '26 U.S.C. § 41(f)(1)' }]);
+    f6765Lines.B = exB.known(group !== undefined, group ? 'yes' : 'no');
+    const exA = explainer('us.federal.f6765.line_a', 'Form 6765 item A: reduced credit elected under §280C', [{ title: '26 U.S.C. § 280C(c)(2)' }]);
+    f6765Lines.A = federal.chosen ? exA.known(federal.chosen.section280c, federal.chosen.section280c ? 'yes' : 'no') : exA.unknown(['the method and §280C choice (an unknown decides it)']);
+  }
 
   // Section G
   const sectionG = computeSectionG(view, study, components, { '42': wages, '43': supplies, '44': computers, '45': contract, '46': basicContract, '48': total }, study.elections.payrollElection?.elect === true && limits.lines['33a']?.kind === 'known' ? (limits.lines['33a'].value as boolean) : false);
