@@ -2,7 +2,7 @@ import { renderText, findRule } from '../explain/index.js';
 import { loadLaw } from '../law/index.js';
 import { parts } from '../periods/index.js';
 import { computeStudy } from '../study/compute/index.js';
-import { renderSummary, toJsonDocument } from '../study/compute/output.js';
+import { renderScheduleText, renderSummary, toJsonDocument } from '../study/compute/output.js';
 import type { StudyResult } from '../study/compute/result.js';
 import { readStudyFolder } from '../study/folder/index.js';
 import type { Study } from '../study/model.js';
@@ -30,7 +30,7 @@ export function explainLine(result: StudyResult, spec: string): string | undefin
   return undefined;
 }
 
-export async function runCompute(dir: string, opts: { year?: number; json?: boolean; explain?: string; lines?: boolean }): Promise<number> {
+export async function runCompute(dir: string, opts: { year?: number; json?: boolean; explain?: string; lines?: boolean; schedule?: string }): Promise<number> {
   const study = loadStudyOrReport(dir);
   if (!study) {
     console.error(`${dir}: the study folder has errors; nothing was computed.`);
@@ -49,6 +49,15 @@ export async function runCompute(dir: string, opts: { year?: number; json?: bool
       return 2;
     }
     console.log(text);
+    return 0;
+  }
+  if (opts.schedule) {
+    const s = result.schedules?.[opts.schedule];
+    if (!s) {
+      console.error(`no schedule "${opts.schedule}" in this study's result; there are: ${Object.keys(result.schedules ?? {}).join(', ') || 'none'}`);
+      return 2;
+    }
+    console.log(opts.json ? JSON.stringify(s, null, 2) : renderScheduleText(s));
     return 0;
   }
   console.log(opts.json ? JSON.stringify(toJsonDocument(result), null, 2) : renderSummary(result, { lines: opts.lines ?? false }));

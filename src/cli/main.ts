@@ -27,8 +27,9 @@ program
   .option('--json', 'print one JSON document (forms.f6765.lines, forms.id67.lines, …)')
   .option('--explain <line>', 'explain a form line: "24", "f6765:24", "id67:10", or a rule id')
   .option('--lines', 'print every form line in the summary')
+  .option('--schedule <id>', 'print one schedule: s174, carryforward.federal, sectionG, f8974, group.allocation, …')
   .description('compute the federal and state credits of a study')
-  .action(async (study: string, opts: { year?: number; json?: boolean; explain?: string; lines?: boolean }) => {
+  .action(async (study: string, opts: { year?: number; json?: boolean; explain?: string; lines?: boolean; schedule?: string }) => {
     process.exitCode = await runCompute(study, opts);
   });
 

@@ -3,7 +3,31 @@ import { formatDollars, toWholeDollars, type Cents } from '../../money/cents.js'
 import { formatRate, rateToDecimal, type Rate } from '../../money/rate.js';
 import { roundToDollar } from '../../money/rounding.js';
 import type { Val } from '../../explain/types.js';
-import type { FormResult, LineValue, StudyResult } from './result.js';
+import type { CellValue, FormResult, LineValue, Schedule, ScheduleColumn, StudyResult } from './result.js';
+
+function cellText(kind: ScheduleColumn['kind'], v: CellValue | undefined): string {
+  if (v === null || v === undefined) return kind === 'money' ? 'unknown' : '';
+  if (kind === 'money' && typeof v === 'number') return formatDollars(roundToDollar(v as Cents));
+  if (kind === 'hours' && typeof v === 'number') return v.toFixed(2);
+  if (kind === 'flag') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+/** A schedule as a plain-text table (money in whole dollars; unknown cells say so). */
+export function renderScheduleText(s: Schedule, opts: { maxWidth?: number } = {}): string {
+  const max = opts.maxWidth ?? 40;
+  const cut = (t: string) => (t.length > max ? t.slice(0, max - 1) + '…' : t);
+  const head = s.columns.map((c) => cut(c.label));
+  const body = s.rows.map((r) => s.columns.map((c) => cut(cellText(c.kind, r.cells[c.key]))));
+  if (s.totals) body.push(s.columns.map((c, i) => (i === 0 ? 'Total' : s.totals![c.key] !== undefined ? cut(cellText(c.kind, s.totals![c.key])) : '')));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const right = s.columns.map((c) => c.kind === 'money' || c.kind === 'count' || c.kind === 'hours' || c.kind === 'rate');
+  const line = (cells: string[]) => cells.map((t, i) => (right[i] ? t.padStart(widths[i]!) : t.padEnd(widths[i]!))).join('  ');
+  const out = [s.title, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  for (const n of s.notes ?? []) out.push(`Note: ${n}`);
+  if (s.citation.length) out.push(`Authority: ${s.citation.map((c) => c.title).join('; ')}`);
+  return out.join('\n');
+}
 
 function lineJson(kind: FormResult['kinds'][string], v: Val<LineValue>): number | string | boolean | null {
   if (v.kind !== 'known') return null;
@@ -120,6 +144,22 @@ export function renderSummary(r: StudyResult, opts: { lines?: boolean } = {}): s
     out.push('');
     out.push('State credits');
     for (const [code, s] of states) out.push(`  ${`${s.name} (${code})`.padEnd(48)}${showVal(s.credit).padStart(14)}${s.note ? `  ${s.note}` : ''}`);
+  }
+  const sch = r.schedules ?? {};
+  const money = (v: CellValue | undefined) => (typeof v === 'number' ? formatDollars(roundToDollar(v as Cents)) : 'unknown');
+  const extra: string[] = [];
+  const l36 = r.forms.f6765?.lines['36'];
+  if (l36?.kind === 'known') extra.push(`  Payroll tax credit elected (line 36)`.padEnd(50) + showVal(l36 as Val<Cents>).padStart(14));
+  const cf = sch['carryforward.federal'];
+  if (cf?.totals) extra.push(`  Research credit carried forward (§39)`.padEnd(50) + money(cf.totals.remaining).padStart(14));
+  if (sch.s174) extra.push(`  ${sch.s174.notes?.[0]?.replace(/(\d+) cents/, (_m, c: string) => formatDollars(roundToDollar(Number(c) as Cents))) ?? ''}`);
+  if (sch.sectionG) extra.push(`  ${sch.sectionG.notes?.[0] ?? ''}`);
+  if (sch['group.allocation']) extra.push(`  Controlled group: credit allocated to ${sch['group.allocation'].rows.length} members by QRE share`);
+  if (extra.length) {
+    out.push('');
+    out.push('After the credit');
+    out.push(...extra);
+    out.push(`  Schedules: ${Object.keys(sch).join(', ')} (rdcredit compute --schedule <id>)`);
   }
   if (opts.lines) {
     for (const f of Object.values(r.forms)) {

@@ -114,7 +114,7 @@ export function computeSection174(
     rows,
     totals: { capitalised: sumOf('capitalised'), amortised: sumOf('amortised'), expensed: sumOf('expensed'), transition: sumOf('transition') },
     notes: [
-      `Deduction in ${periodLabel(period)}: ${history.value.deductionByPeriod[periodLabel(period)] ?? 0} cents.`,
+      `§174/§174A deduction in ${periodLabel(period)}: ${history.value.deductionByPeriod[periodLabel(period)] ?? 0} cents.`,
       'The credit year’s R&E is built from QRE-related costs and the §174 pools; see the explanation.',
     ],
   };
