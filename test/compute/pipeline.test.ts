@@ -133,3 +133,18 @@ describe('controlled group', () => {
     expect(results['sawtooth-ml']!.forms.f6765!.lines.B!.kind === 'known' && results['sawtooth-ml']!.forms.f6765!.lines.B!.value).toBe(false);
   });
 });
+
+describe('basic research payments (§41(e))', () => {
+  it('a company founded after 1983 has no base period: QOBPA is the 50% floor, and the excess enters the credit (lines 15–19)', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.basicResearch = [{ id: 'BR-1', organization: 'Boise State University', amount: 100_000_00 as Cents, cash: true, writtenAgreement: true, location: { country: 'US', state: 'ID' } }];
+    const r = computeStudy(law, s);
+    const l = r.forms.f6765!.lines;
+    // federal.md §2.5: minimum basic research amount not less than 50% of current payments for a taxpayer not in existence in the base period
+    expect(known(l['16'] as never)).toBe(50_000_00);
+    expect(known(l['17'] as never)).toBe(50_000_00);
+    expect(known(l['19'] as never)).toBe(10_000_00);
+    const before = known(results['sawtooth-ml']!.federal.credit as never);
+    expect(known(r.federal.credit as never)).toBeGreaterThan(before);
+  });
+});

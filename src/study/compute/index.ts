@@ -26,6 +26,13 @@ import { computeLimits } from './limits.js';
 import { computeSection174 } from './s174.js';
 import { computeSectionG } from './section-g.js';
 import { computeGroup } from './group.js';
+import { qualifiedOrganizationBasePeriodAmount } from '../../rules/federal/qobpa.js';
+import type { LawView } from '../../law/law.js';
+
+function basicPaymentsForQobpa(view: LawView, study: Study): Cents | undefined {
+  const v = basicResearchPayments(view, study.basicResearch, study.taxpayer.entityType);
+  return v.kind === 'known' ? v.value : undefined;
+}
 
 function formOf(law: Law, id: string, period: ReturnType<typeof taxPeriod>, lines: Record<string, Val<LineValue>>): FormResult {
   let map: ReturnType<Law['form']> | undefined;
@@ -64,8 +71,18 @@ export function computeStudy(law: Law, study: Study): StudyResult {
   const contract = qualifiedContractResearch(view, study.contracts, status);
   const basicPayments = basicResearchPayments(view, study.basicResearch, study.taxpayer.entityType);
   const qobpaEx = explainer('study.qobpa', 'Qualified organization base period amount', [{ title: '26 U.S.C. § 41(e)(3)' }]);
-  const qobpa: Val<Cents> =
-    study.basicResearch.length === 0 ? qobpaEx.known(ZERO, '$0.00 (no basic research payments)') : qobpaEx.unknown(['basic research: qualified organization base period amount']);
+  let qobpa: Val<Cents>;
+  const firstYear = study.baseFacts?.firstTaxYearStart;
+  if (study.basicResearch.length === 0) qobpa = qobpaEx.known(ZERO, '$0.00 (no basic research payments)');
+  else if (firstYear !== undefined && firstYear >= '1984-01-01') {
+    // A taxpayer whose first tax year began after 1983 has no base-period years (§41(e)(7)(B)):
+    // the minimum basic research amount is then the 50% floor of §41(e)(4)(B).
+    qobpa = qualifiedOrganizationBasePeriodAmount(view, {
+      basePeriod: [],
+      currentBasicResearchPayments: basicPaymentsForQobpa(view, study),
+      currentNondesignatedUniversityContributions: undefined,
+    });
+  } else qobpa = qobpaEx.unknown(['baseFacts.firstTaxYearStart (or the 1981–1983 base-period records for §41(e))']);
   const energy = energyConsortiumAmounts(view, study.energyConsortia);
   const basicContract = basicResearchContractShare(view, basicPayments, qobpa);
 
