@@ -23,3 +23,4 @@ export {
   type LedgerTx,
   type VerifyResult,
 } from './ledger.js';
+export { FileLedgerStorage, FileImportLog, folderEvidence, type EvidenceTarget, type ImportLog, type ImportLogEntry } from './file-ledger.js';

@@ -138,6 +138,22 @@ export interface AppendResult {
   alreadyPresent: boolean;
 }
 
+function chained(head: LedgerEntry | undefined, sha256: string, size: number, input: AppendInput): LedgerEntry {
+  const fields: LedgerEntryFields = {
+    seq: head ? head.seq + 1 : 1,
+    receivedAt: input.receivedAt ?? new Date().toISOString(),
+    name: input.name,
+    kind: input.kind,
+    ...(input.claimedDate !== undefined ? { claimedDate: input.claimedDate } : {}),
+    sha256,
+    size,
+    ...(input.firmId !== undefined ? { firmId: input.firmId } : {}),
+    ...(input.studyId !== undefined ? { studyId: input.studyId } : {}),
+    prevHash: head ? head.hash : GENESIS_HASH,
+  };
+  return { ...fields, hash: entryHash(fields) };
+}
+
 export class Ledger {
   constructor(private readonly storage: LedgerStorage) {}
 
@@ -147,22 +163,35 @@ export class Ledger {
     return this.storage.exclusive(async (tx) => {
       const existing = await tx.findBySha(sha256);
       if (existing) return { entry: existing, alreadyPresent: true };
-      const head = await tx.head();
-      const fields: LedgerEntryFields = {
-        seq: head ? head.seq + 1 : 1,
-        receivedAt: input.receivedAt ?? new Date().toISOString(),
-        name: input.name,
-        kind: input.kind,
-        ...(input.claimedDate !== undefined ? { claimedDate: input.claimedDate } : {}),
-        sha256,
-        size: bytes.byteLength,
-        ...(input.firmId !== undefined ? { firmId: input.firmId } : {}),
-        ...(input.studyId !== undefined ? { studyId: input.studyId } : {}),
-        prevHash: head ? head.hash : GENESIS_HASH,
-      };
-      const entry: LedgerEntry = { ...fields, hash: entryHash(fields) };
+      const entry = chained(await tx.head(), sha256, bytes.byteLength, input);
       await tx.insert(entry, bytes);
       return { entry, alreadyPresent: false };
+    });
+  }
+
+  /**
+   * Appends several items in one exclusive transaction (all or none), in order. Items whose bytes
+   * are already in the ledger (or repeat an earlier item of the same call) add no entry.
+   */
+  async appendMany(items: readonly { bytes: Uint8Array; input: AppendInput }[]): Promise<AppendResult[]> {
+    return this.storage.exclusive(async (tx) => {
+      const out: AppendResult[] = [];
+      const added = new Map<string, LedgerEntry>();
+      let head = await tx.head();
+      for (const { bytes, input } of items) {
+        const sha256 = sha256Hex(bytes);
+        const existing = added.get(sha256) ?? (await tx.findBySha(sha256));
+        if (existing) {
+          out.push({ entry: existing, alreadyPresent: true });
+          continue;
+        }
+        const entry = chained(head, sha256, bytes.byteLength, input);
+        await tx.insert(entry, bytes);
+        added.set(sha256, entry);
+        head = entry;
+        out.push({ entry, alreadyPresent: false });
+      }
+      return out;
     });
   }
 

@@ -32,6 +32,9 @@ export type { ComponentMap, ComponentMapInput } from './mapping.js';
 export { listProfiles, getProfile, detectProfile } from './profiles.js';
 export { loadComponentMap } from './mapping.js';
 export { progressBar } from './progress.js';
+export { planImport, rebuildFromLedger, type ImportPlan, type ImportStatus, type ImportIntoStudyOptions, type RebuiltImport } from './ingest.js';
+export { mergeRecords, resolveShas, type MergeOptions, type MergeReport } from './merge.js';
+export { toEvidenceItems, canonicalRecordBytes, type EvidenceCapture } from './evidence-items.js';
 
 export interface ImportOptions {
   /** Restrict profile detection to one kind (or say what a JSON/log file is). */

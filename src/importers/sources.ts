@@ -144,6 +144,7 @@ function mlflowEvidence(
   if (run.end !== undefined && run.end !== null && run.end !== '') details.end_time = msDate(run.end).timestamp ?? String(run.end);
   if (tags['mlflow.parentRunId']) details.parent_run = tags['mlflow.parentRunId'];
   if (tags['mlflow.source.git.commit']) details.git_commit = tags['mlflow.source.git.commit'];
+  if (tags['rdcredit.component']) details['tag.rdcredit.component'] = tags['rdcredit.component'];
   for (const k of Object.keys(metrics).sort()) details[`metric.${k}`] = metrics[k]!;
   for (const k of Object.keys(params).sort()) details[`param.${k}`] = params[k]!;
   if (Object.keys(metrics).length === 0) details.note = 'no metrics logged';

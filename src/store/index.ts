@@ -12,7 +12,9 @@
  * await store.close();
  * ```
  */
+import type { ImportLog } from '../evidence/file-ledger.js';
 import { Ledger } from '../evidence/ledger.js';
+import { SqlImportLog } from './import-log.js';
 import type { Study } from '../study/model.js';
 import { openDb, type Db, type StoreTarget } from './db.js';
 import { SqlLedgerStorage } from './ledger-storage.js';
@@ -23,7 +25,8 @@ export type { Db, Queryable, StoreTarget } from './db.js';
 export type { StudySummary } from './study-repo.js';
 export { migrations, MIGRATIONS_DIR, type Migration } from './migrate.js';
 export { SqlLedgerStorage } from './ledger-storage.js';
-export { centsFromDb } from './study-repo.js';
+export { centsFromDb, AppendOnlyError } from './study-repo.js';
+export { SqlImportLog } from './import-log.js';
 
 export class StudyNotFoundError extends Error {
   override name = 'StudyNotFoundError';
@@ -32,8 +35,10 @@ export class StudyNotFoundError extends Error {
 export interface Store {
   /** The underlying connection (for tools and tests). */
   readonly db: Db;
-  /** The evidence ledger kept in this store. */
+  /** The evidence ledger kept in this store (raw files in ledger_blob, the chain in ledger_entry). */
   readonly ledger: Ledger;
+  /** Which ledger files were imported into which study, with the options used (table raw_import). */
+  readonly imports: ImportLog;
   /** Applies pending migrations; returns the versions applied now. */
   migrate(): Promise<number[]>;
   /** Saves a study, replacing all of that study's rows in one transaction. */
@@ -55,6 +60,7 @@ export async function openStore(target: StoreTarget): Promise<Store> {
   return {
     db,
     ledger: new Ledger(new SqlLedgerStorage(db)),
+    imports: new SqlImportLog(db),
     migrate: () => migrate(db),
     saveStudy: (s) => saveStudy(db, s),
     async loadStudy(id) {
