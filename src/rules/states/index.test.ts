@@ -32,7 +32,9 @@ describe('public surface', () => {
     expect(id.qres.total.kind === 'known' && id.qres.total.value).toBe(dollars(750000));
     expect(az.qres.total.kind === 'known' && az.qres.total.value).toBe(dollars(250000));
     expect(id.credit.kind === 'known' && id.credit.value).toBe(dollars(18750)); // 2.5% × 750,000
-    expect(az.credit.kind).toBe('na');
+    expect(az.credit.kind).toBe('unknown'); // AZ has an engine: without its facts the credit is unknown, with them named
+    if (az.credit.kind === 'unknown') expect(az.credit.missing).toEqual(expect.arrayContaining(['federal.method']));
+    expect(az.federalQres.kind === 'known' && az.federalQres.value).toBe(dollars(1000000));
   });
 
   it('computeIdaho: partnership passes the credit to owners (lines 16 → 20 → owners)', () => {

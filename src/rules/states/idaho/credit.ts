@@ -78,7 +78,12 @@ export interface IdahoCreditInput {
   idahoBusinessSince?: number;
   /** For Part B year 11 on: the start-up year numbers (from 5–10) the taxpayer selects; default: the selection giving the lowest percentage. */
   startupSelectedYears?: number[];
-  /** HB 559: Idaho QREs of this year deducted or amortized for Idaho under §174/§174A, by category. */
+  /**
+   * HB 559 (2025 on): the part of this year's Idaho QREs, by Form 67 category (contract research at
+   * its §41(b)(3) percentage, as on line 7), that is deducted or amortized for Idaho under §174 or
+   * §174A in any year. Read only under the per-dollar reading (option us.id.research.hb559_mode);
+   * a category with QREs but no figure makes its line unknown. Fed from the §174 schedule.
+   */
   section174Deducted?: Partial<Record<IdahoQreCategory, Cents>>;
   /** Answers to open legal questions (option id → choice). */
   options?: Record<string, string>;
@@ -325,7 +330,7 @@ export function computeIdahoCredit(law: Law, input: IdahoCreditInput): IdahoCred
     }
     let amount = add(q.value, extra);
     if (hbMode === 'per_dollar_exclusion') {
-      const d = input.section174Deducted?.[c];
+      const d = input.section174Deducted?.[c] ?? (amount === 0 ? ZERO : undefined);
       if (d === undefined) {
         lines[n] = ex.unknown([`idaho.section174Deducted.${c}`]);
         continue;
@@ -395,7 +400,8 @@ export function computeIdahoCredit(law: Law, input: IdahoCreditInput): IdahoCred
   const r = view.rate(l16x, 'us.id.research.rate');
   const rb = view.rate(l16x, 'us.id.research.basic_research_rate');
   l16x.child(lines['15']!);
-  if (hbMode !== 'none' && hb559) l16x.flag(view.flagFor('us.id.research.hb559_mode'));
+  // HB 559: the review flag shows on the credit in every year the rule is in force, whichever reading.
+  if (hb559) l16x.flag(view.flagFor('us.id.research.hb559_mode'));
   if (known(lines['15']!)) {
     if (cmpRate(r, rb) === 0) l16x.formula(`line 15 × ${formatRate(r)}`);
     const earned =
