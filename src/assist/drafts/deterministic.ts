@@ -12,7 +12,11 @@ export const DETERMINISTIC_VERSION = '1';
 
 /** Sources a draft may use: interview answers and evidence items (not free text without a source). */
 export function draftSources(study: Study, componentId: string): TextSource[] {
-  return componentTexts(study, componentId).filter((s) => s.kind === 'interview' || s.kind === 'evidence');
+  const out: TextSource[] = componentTexts(study, componentId).filter((s) => s.kind === 'interview');
+  // Evidence items speak through their summaries (a title is a label, not a statement).
+  for (const e of study.evidence ?? [])
+    if (e.componentIds.includes(componentId) && e.summary?.trim()) out.push({ id: `evidence:${e.id}`, kind: 'evidence', text: e.summary, evidenceIds: [e.id] });
+  return out;
 }
 
 function citesFor(src: TextSource): string[] {
@@ -51,8 +55,7 @@ export function draftInformationSought(study: Study, componentId: string, opts: 
   const a = analyzeNarrative(sources, opts.lexicon ?? loadLexicon());
   const bizOnly = a.flags.some((f) => f.id === 'business_risk_only');
   const used = new Set<string>();
-  const preferInterview = (r: SentenceRef) => (r.source.startsWith('interview:') ? 1 : 0);
-  const chosen = [...(bizOnly ? [] : pick(a.elements.uncertainty.sentences, 2, used, preferInterview)), ...pick(a.elements.purpose.sentences, 1, used, preferInterview)];
+  const chosen = [...(bizOnly ? [] : pick(a.elements.uncertainty.sentences, 2, used, preferFor('uncertainty'))), ...pick(a.elements.purpose.sentences, 1, used, preferFor('purpose'))];
   const gaps: string[] = [];
   if (bizOnly || !a.elements.uncertainty.sentences.length) gaps.push('no interview answer or evidence item states the technical uncertainty at the outset');
   if (!a.elements.purpose.sentences.length) gaps.push('no interview answer or evidence item states the technical goal');
@@ -60,6 +63,7 @@ export function draftInformationSought(study: Study, componentId: string, opts: 
   return makeDraft({ kind: 'information_sought', study, componentId, text, generator: { kind: 'deterministic', version: DETERMINISTIC_VERSION }, gaps, createdAt: opts.now ?? new Date().toISOString() });
 }
 
+/** Output order (the four-part test) and how many sentences each element may take. */
 const ORDER: { el: ElementId; n: number }[] = [
   { el: 'purpose', n: 1 },
   { el: 'uncertainty', n: 2 },
@@ -67,6 +71,10 @@ const ORDER: { el: ElementId; n: number }[] = [
   { el: 'experimentation', n: 2 },
   { el: 'science', n: 1 },
 ];
+/** Picking order: a sentence goes to the element that needs it most. */
+const PICK: ElementId[] = ['uncertainty', 'experimentation', 'alternatives', 'purpose', 'science'];
+/** The interview question named after an element is its best source. */
+const preferFor = (el: ElementId) => (r: SentenceRef) => (r.source === `interview:${el}` ? 2 : r.source.startsWith('interview:') ? 1 : 0);
 
 /** A narrative of the component in four-part-test order, every sentence cited. */
 export function draftComponentNarrative(study: Study, componentId: string, opts: DraftOptions = {}): Draft {
@@ -76,10 +84,14 @@ export function draftComponentNarrative(study: Study, componentId: string, opts:
   const used = new Set<string>();
   const parts: string[] = [];
   const gaps: string[] = [];
-  for (const { el, n } of ORDER) {
-    const f = a.elements[el];
-    const refs = el === 'uncertainty' && a.flags.some((x) => x.id === 'business_risk_only') ? [] : pick(f.sentences, n, used);
-    if (!refs.length) gaps.push(`${f.label}: not supported by the interview answers or evidence`);
+  const chosen = new Map<ElementId, SentenceRef[]>();
+  for (const el of PICK) {
+    const n = ORDER.find((o) => o.el === el)!.n;
+    chosen.set(el, el === 'uncertainty' && a.flags.some((x) => x.id === 'business_risk_only') ? [] : pick(a.elements[el].sentences, n, used, preferFor(el)));
+  }
+  for (const { el } of ORDER) {
+    const refs = chosen.get(el)!;
+    if (!refs.length) gaps.push(`${a.elements[el].label}: not supported by the interview answers or evidence`);
     for (const r of refs) parts.push(marked(r.text, citesFor(bySource.get(r.source)!)));
   }
   const iter = pick(a.iterations, 2, used);
