@@ -187,6 +187,34 @@ describe('pass-through rules', () => {
   });
 });
 
+describe('owner schedule', () => {
+  it('one row per owner at every tier; n/a cells left out, unknown cells null; totals over the owners who keep the credit', () => {
+    const r = computePassThrough(law, {
+      period: Y,
+      name: 'Fund LP',
+      entityType: 'partnership',
+      line28: cv(dollars(1_000)),
+      owners: [
+        { id: 's', name: 'S corp', entityType: 's_corporation', share: '0.5', owners: [{ id: 'ada', name: 'Ada', entityType: 'individual', share: '1', facts: { taxAttributable: dollars(200) } }] },
+        { id: 'lin', name: 'Lin', entityType: 'individual', share: '0.5' },
+      ],
+    });
+    const s = r.schedule!;
+    expect(s.id).toBe('owners');
+    expect(s.rows.map((x) => x.cells.owner)).toEqual(['Fund LP > S corp', 'Fund LP > S corp > Ada', 'Fund LP > Lin']);
+    const [sc, ada, lin] = s.rows.map((x) => x.cells);
+    expect('limit' in sc!).toBe(false); // passes through: the limit does not apply
+    expect(sc!.allocated).toBe(dollars(500));
+    expect(ada!.allowed).toBe(dollars(200));
+    expect(ada!.carried).toBe(dollars(300));
+    expect(ada!.carryforward).toBe('TY2025: $300.00');
+    expect(ada!.received).toBe('Schedule K-1 (Form 1120-S) box 13, code M');
+    expect(lin!.limit).toBeNull();
+    expect(s.totals).toEqual({ allocated: dollars(1_000), allowed: null, carried: null });
+    expect(s.notes!.join(' ')).toMatch(/owners\.lin\.facts\.taxAttributable/);
+  });
+});
+
 // ---------- properties ----------
 
 /** Random shares that add up to exactly 1: integer parts over their sum. */

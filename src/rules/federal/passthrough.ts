@@ -12,7 +12,7 @@
 import type { Citation, Explanation, ReviewFlag, Val } from '../../explain/index.js';
 import { collectFlags } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
-import { formatRate, type Cents } from '../../money/index.js';
+import { formatCents, formatRate, type Cents } from '../../money/index.js';
 import type { TaxPeriod } from '../../periods/index.js';
 import { cite } from './citations.js';
 import type { EntityType } from './gross-receipts-tests.js';
@@ -77,7 +77,7 @@ export function ownerSchedule(entityName: string, result: OwnerAllocationResult,
     money(cells, 'allowed', r.allowed);
     money(cells, 'carried', r.carried);
     money(cells, 'carriedBack', r.carriedBack);
-    if (r.carryforward.kind === 'known') cells.carryforward = r.carryforward.value.map((v) => `${v.vintage}: ${v.amount}`).join('; ');
+    if (r.carryforward.kind === 'known') cells.carryforward = r.carryforward.value.map((v) => `${v.vintage}: ${formatCents(v.amount)}`).join('; ') || 'none';
     else if (r.carryforward.kind === 'unknown') cells.carryforward = null;
     if (r.received) cells.received = r.received;
     return { cells, source: r.treatment === 'passes_through' ? 'us.federal.passthrough.owners' : r.treatment === 'section_41g' ? 'us.federal.irc41g.limitation' : 'us.federal.irc38.limitation' };
@@ -110,7 +110,7 @@ export function ownerSchedule(entityName: string, result: OwnerAllocationResult,
       { key: 'allowed', label: 'Allowed', kind: 'money' },
       { key: 'carried', label: 'Carried (§39)', kind: 'money' },
       { key: 'carriedBack', label: 'of which carried back', kind: 'money' },
-      { key: 'carryforward', label: 'Carried forward by vintage (cents)', kind: 'text' },
+      { key: 'carryforward', label: 'Carried forward by vintage', kind: 'text' },
     ],
     rows,
     totals: {
