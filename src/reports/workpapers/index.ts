@@ -63,6 +63,11 @@ function valCents(v: Val<Cents>): number | null {
   return v.kind === 'known' ? v.value : null;
 }
 
+/** The sum of known cents, or null when any is unknown. */
+function sumOrNull(xs: readonly (number | null)[]): number | null {
+  return xs.some((x) => x === null) ? null : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+}
+
 function statusText(v: Val<unknown>): string {
   if (v.kind === 'known') return 'known';
   if (v.kind === 'unknown') return `unknown — missing: ${v.missing.slice(0, 5).join(', ')}${v.missing.length > 5 ? ` (+${v.missing.length - 5} more)` : ''}`;
@@ -164,11 +169,11 @@ function employeesSheet(ctx: Ctx): void {
   }
   const last = w.row - 1;
   totalsRow(w, first, last, 11, { 6: { cents: wages }, 8: { cents: qual } });
-  reconcileRow(w, 8, 11, 'Form 6765 line 42 before rounding (engine)', ctx.result.qre.wages, last + 1);
+  reconcileRow(w, 8, 11, 'Form 6765 line 42 before rounding (engine)', ctx.result.qre.wages, last + 1, sumOrNull(qual));
 }
 
 /** A "ties to" row: the engine's amount and the difference from the sheet's total. */
-function reconcileRow(w: SheetWriter, column: number, width: number, label: string, v: Val<Cents>, totalRow: number): void {
+function reconcileRow(w: SheetWriter, column: number, width: number, label: string, v: Val<Cents>, totalRow: number, sheetTotal: number | null): void {
   const a: (Cell | undefined)[] = Array.from({ length: width }, () => undefined);
   a[0] = { v: label };
   a[column - 1] = cellsOf(v);
@@ -176,8 +181,8 @@ function reconcileRow(w: SheetWriter, column: number, width: number, label: stri
   const d: (Cell | undefined)[] = Array.from({ length: width }, () => undefined);
   d[0] = { v: 'Difference (should be 0)' };
   const c = col(column);
-  const known = v.kind === 'known';
-  d[column - 1] = formula(`IF(COUNT(${c}${totalRow},${c}${r})=2,${c}${totalRow}-${c}${r},"unknown")`, known ? 0 : UNKNOWN, FMT.cents);
+  const diff = v.kind === 'known' && sheetTotal !== null ? (sheetTotal - v.value) / 100 : UNKNOWN;
+  d[column - 1] = formula(`IF(COUNT(${c}${totalRow},${c}${r})=2,${c}${totalRow}-${c}${r},"unknown")`, diff, FMT.cents);
   w.add(d);
 }
 
@@ -356,7 +361,7 @@ function suppliesSheet(ctx: Ctx): void {
   }
   const last = w.row - 1;
   totalsRow(w, first, last, 10, { 7: { cents: amounts }, 8: { cents: qual } });
-  reconcileRow(w, 8, 10, 'Qualified supplies (engine, line 43 before rounding)', ctx.result.qre.supplies, last + 1);
+  reconcileRow(w, 8, 10, 'Qualified supplies (engine, line 43 before rounding)', ctx.result.qre.supplies, last + 1, sumOrNull(qual));
 }
 
 function computersSheet(ctx: Ctx): void {
@@ -399,7 +404,7 @@ function computersSheet(ctx: Ctx): void {
   }
   const last = w.row - 1;
   totalsRow(w, first, last, 10, { 7: { cents: amounts }, 8: { cents: qual } });
-  reconcileRow(w, 8, 10, 'Computer use (engine, line 44 before rounding)', ctx.result.qre.computers, last + 1);
+  reconcileRow(w, 8, 10, 'Computer use (engine, line 44 before rounding)', ctx.result.qre.computers, last + 1, sumOrNull(qual));
 }
 
 function parseShare(s: string): Rate {
@@ -460,7 +465,7 @@ function contractsSheet(ctx: Ctx): void {
   }
   const last = w.row - 1;
   totalsRow(w, first, last, 11, { 6: { cents: amounts }, 9: { cents: qual } });
-  reconcileRow(w, 9, 11, 'Contract research (engine, line 45 before rounding)', ctx.result.qre.contract, last + 1);
+  reconcileRow(w, 9, 11, 'Contract research (engine, line 45 before rounding)', ctx.result.qre.contract, last + 1, sumOrNull(qual));
 }
 
 function evidenceSheet(ctx: Ctx): void {
