@@ -160,7 +160,7 @@ export function buildForms(result: StudyResult, _study?: Study, opts: BuildOptio
     else {
       const g = schedules.sectionG;
       sectionGPrinted = g !== undefined;
-      out.push(formFromResult(result, f6765, mapOrUndefined(law, 'f6765', start, end), 'f6765', g ? { tables: [{ ...g, title: `${SECTION_G_TITLE} (${g.title})` }] } : {}));
+      out.push(formFromResult(result, f6765, mapOrUndefined(law, 'f6765', start, end), 'f6765', g ? { tables: [{ ...g, title: SECTION_G_TITLE }] } : {}));
     }
   }
 

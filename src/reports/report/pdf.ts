@@ -13,7 +13,7 @@ import { buildReportModel, type Block, type ReportModel, type ReportOptions } fr
 const W = PAGE.right - PAGE.left;
 
 class Writer {
-  y = PAGE.top;
+  y: number = PAGE.top;
   page = 0;
   constructor(
     readonly doc: Pdf,
