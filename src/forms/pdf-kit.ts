@@ -37,7 +37,7 @@ export function newPdf(opts: PdfOptions = {}): Pdf {
   const created = opts.createdAt ?? new Date(Date.UTC(2000, 0, 1));
   return new PDFDocument({
     size: 'LETTER',
-    margins: { top: PAGE.top, left: PAGE.left, right: PAGE.width - PAGE.right, bottom: 20 },
+    margins: { top: PAGE.top, left: PAGE.left, right: PAGE.width - PAGE.right, bottom: 5 },
     autoFirstPage: false,
     info: { Title: pdfText(opts.title ?? 'rdcredit'), Producer: 'rdcredit', Creator: 'rdcredit', CreationDate: created, ModDate: created },
   });

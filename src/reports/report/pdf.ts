@@ -22,8 +22,8 @@ class Writer {
   newPage(): number {
     this.doc.addPage();
     this.page++;
-    put(this.doc, this.running, PAGE.left, 770, { size: 6.5, color: '#666' });
-    put(this.doc, `Page ${this.page}`, PAGE.right - 60, 770, { size: 6.5, color: '#666', width: 60, align: 'right' });
+    put(this.doc, this.running, PAGE.left, 766, { size: 6.5, color: '#666' });
+    put(this.doc, `Page ${this.page}`, PAGE.right - 60, 766, { size: 6.5, color: '#666', width: 60, align: 'right' });
     this.y = PAGE.top;
     return this.y;
   }
