@@ -65,7 +65,7 @@ export interface OwnerSharesResult {
 export interface OwnerSharesOptions {
   /**
    * 'cent' (default): parts in cents. 'dollar': parts in whole dollars, for amounts printed on forms
-   * (Schedule K-1, Idaho Form 67); the amount must then be whole dollars.
+   * (Schedule K-1, Idaho Form 67); odd cents of an amount that is not whole dollars are split in cents.
    */
   unit?: 'cent' | 'dollar';
 }
@@ -156,17 +156,21 @@ export function ownerShares(view: LawView, entityType: EntityType, owners: reado
   const total = typeof amount === 'number' ? amount : amount.value;
   ex.input('amount split', total);
   if (total < 0) throw new RangeError(`ownerShares: negative amount ${total}`);
-  if (unit === 'dollar' && total % 100 !== 0) throw new RangeError(`ownerShares: ${total} cents is not whole dollars`);
-  const scale = unit === 'dollar' ? 100 : 1;
 
   // Exact integer weights over the common denominator of the shares.
   const den = keyed.reduce((d, k) => lcm(d, k.ratio.den), 1n);
   const weights: [string, bigint][] = keyed.map((k) => [k.id, k.ratio.num * (den / k.ratio.den)]);
   const retainedRatio = entityType === 'estate_or_trust' ? subRate(RATE_ONE, totalShare) : null;
   if (retainedRatio) weights.push([RETAINED, retainedRatio.num * (den / retainedRatio.den)]);
-  const parts = largestRemainder(cents(total / scale), weights);
-  const rows: OwnerShareRow[] = keyed.map((k) => ({ ...k, amount: cents(parts.get(k.id)! * scale) }));
-  const retained = retainedRatio ? { ratio: retainedRatio, amount: cents(parts.get(RETAINED)! * scale) } : null;
+  // Whole dollars: the dollars split by largest remainder, then any odd cents (an amount that is not
+  // whole dollars) split the same way, so the parts still add up exactly.
+  const odd = unit === 'dollar' ? total % 100 : 0;
+  const big = largestRemainder(cents(unit === 'dollar' ? (total - odd) / 100 : total), weights);
+  const small = odd ? largestRemainder(cents(odd), weights) : undefined;
+  const part = (k: string) => cents((unit === 'dollar' ? big.get(k)! * 100 : big.get(k)!) + (small?.get(k) ?? 0));
+  if (odd) ex.note(`${formatCents(cents(odd))} is not a whole dollar; it is split in cents`);
+  const rows: OwnerShareRow[] = keyed.map((k) => ({ ...k, amount: part(k.id) }));
+  const retained = retainedRatio ? { ratio: retainedRatio, amount: part(RETAINED) } : null;
   if (retained) ex.note(`retained by the estate or trust: ${formatRate(retainedRatio!)} = ${formatCents(retained.amount)}`);
   ex.formula(`amount × each owner's ${key.replace(/_/g, ' ')} fraction, split by largest remainder in whole ${unit === 'dollar' ? 'dollars' : 'cents'} so the parts add up to the amount`);
   const check = sum([...rows.map((r) => r.amount), retained?.amount ?? cents(0)]);

@@ -177,6 +177,9 @@ describe('pass-through rules', () => {
     expect(r.kind).toBe('known');
     if (r.kind !== 'known') return;
     expect(r.value.rows.map((x) => x.amount)).toEqual([dollars(34), dollars(33), dollars(33)]);
+    // $100.05: dollars 34/33/33 (the odd dollar to the first id), then 5 cents as 2/2/1
+    const odd = ownerShares(view, 'partnership', [{ id: 'a', share: '1/3' }, { id: 'b', share: '1/3' }, { id: 'c', share: '1/3' }], cents(10_005), { unit: 'dollar' });
+    expect(odd.kind === 'known' && odd.value.rows.map((x) => x.amount)).toEqual([cents(3_402), cents(3_302), cents(3_301)]);
   });
 
   it('unreadable shares and repeated ids are unknown inputs, named', () => {
@@ -255,13 +258,14 @@ describe('pass-through properties', () => {
         ([sh, amt, type, dollarsUnit]) => {
           // an estate's beneficiaries get all but the last share, which the estate keeps
           const owners = (type === 'estate_or_trust' ? sh.slice(0, -1) : sh).map((s, i) => ({ id: `o${i}`, share: s }));
-          const amount = dollarsUnit ? dollars(amt % 20_000_000) : cents(amt);
+          const amount = cents(amt);
           const r = ownerShares(view, type, owners, amount, { unit: dollarsUnit ? 'dollar' : 'cent' });
           if (r.kind !== 'known') return false;
           const total = sum([...r.value.rows.map((x) => x.amount), r.value.retained?.amount ?? cents(0)]);
-          const unitOk = r.value.rows.every((x) => (dollarsUnit ? x.amount % 100 === 0 : true));
-          // each part is within one unit of its exact pro rata amount
-          const unit = dollarsUnit ? 100n : 1n;
+          // whole dollars when asked for and the amount is whole dollars
+          const unitOk = r.value.rows.every((x) => (dollarsUnit && amount % 100 === 0 ? x.amount % 100 === 0 : true));
+          // each part is within one unit (a dollar plus a cent of odd cents, or a cent) of its exact pro rata amount
+          const unit = dollarsUnit ? 101n : 1n;
           const close = r.value.rows.every((x) => {
             const exact = (BigInt(amount) * x.ratio.num) / x.ratio.den;
             const d = BigInt(x.amount) - exact;
