@@ -446,6 +446,8 @@ function payrollOffsetEstimate(view: LawView, a: Answers, credit: Range): Credit
   if (current === undefined) unknownFacts.push(`grossReceipts.${a.taxYear}`);
   if (a.firstReceiptsYear === undefined) unknownFacts.push('firstReceiptsYear');
   if (a.priorPayrollElections === undefined) notes.push(`Only if the offset was elected for fewer than ${maxElections} earlier years.`);
+  if (a.entityType === 'c_corporation' || a.entityType === 'sole_proprietorship')
+    notes.push('For a taxpayer other than a partnership or S corporation the elected amount is also limited to the current-year credit carried forward (unused against income tax), Form 6765 line 35.');
   notes.push('Elected on a timely filed original return; used against the employer share of social security and then Medicare tax from the first quarter beginning after the return is filed (Form 8974).');
   const range = valRange((b) => {
     const e = explainer(`${RULE}.payroll_offset.${b}`, `Payroll tax offset (${b})`, [USC41('(h)(4)(B)')]);
