@@ -487,7 +487,7 @@ function stateEstimate(
     return {
       ...base,
       applies: 'maybe',
-      why: `not estimated by rdcredit yet; registry: ${entry.rates} (base ${entry.base}; carryforward ${entry.carryforward}; refundable: ${entry.refundable}) [${entry.tag}]`,
+      why: `${entry.computed ? 'computed by rdcredit in a study from the records, not estimated by the quick check' : 'not computed by rdcredit yet'}; registry: ${entry.rates} (base ${entry.base}; carryforward ${entry.carryforward}; refundable: ${entry.refundable}) [${entry.tag}]`,
       notes: entry.application !== 'none' ? [`Application: ${entry.application}`] : [],
     };
   // Idaho: 5% (law) of Idaho QREs over the base; base = max(FBP × average Idaho receipts, 50% × Idaho QREs).
