@@ -162,15 +162,11 @@ export function passThroughEntity(view: LawView, input: PassThroughEntityInput):
     l36 = lines['36'] = pick('36', v.line36, v.reason);
     if (payrollElected) notes.push(`Payroll tax election: ${formatCents(v.line36!)} of line 28 goes to Form 8974 at the entity level and is not passed to the owners.`);
   }
-  const payrollPart = (e: ReturnType<typeof explainer>) => {
-    e.child(l36);
-    return l36;
-  };
 
   // What the owners share.
   const exA = explainer(`${RULE_PASSTHROUGH}.apportionable`, 'Research credit split among the owners', [F('30'), F('36')]);
   exA.child(lines['30']);
-  payrollPart(exA);
+  exA.child(l36);
   const l30 = lines['30'];
   let apportionable: Val<Cents>;
   if (l30.kind === 'unknown' || l36.kind === 'unknown') apportionable = exA.unknown([...(l30.kind === 'unknown' ? l30.missing : []), ...(l36.kind === 'unknown' ? l36.missing : [])]);
