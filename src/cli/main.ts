@@ -10,6 +10,8 @@ import { runCompute } from './compute.js';
 import { runDemo } from './demo.js';
 import { runInit } from './init.js';
 import { runImport } from './import.js';
+import { runQuickCheck } from './quickcheck.js';
+import { runDraft } from './draft.js';
 
 const program = new Command();
 program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
@@ -54,6 +56,28 @@ program
   .description('import a source file: kept byte for byte in the ledger, normalised into the study')
   .action(async (study: string, file: string, opts: { kind?: string; profile?: string; acceptSkip?: number[]; db?: string }) => {
     process.exitCode = await runImport(study, file, opts);
+  });
+
+program
+  .command('quickcheck')
+  .option('--answers <file>', 'answers YAML (question ids as keys); without it the questions are asked on the terminal')
+  .option('--json', 'print one JSON document')
+  .description('quick check: does the company likely qualify, which credits apply, a rough range and the records to keep')
+  .action(async (o: { answers?: string; json?: boolean }) => {
+    process.exitCode = await runQuickCheck(o);
+  });
+
+program
+  .command('draft')
+  .argument('<study>', 'study folder')
+  .requiredOption('--component <id>', 'business component id')
+  .option('--kind <kind>', 'information-sought | narrative', 'information-sought')
+  .option('--analyze', 'print the four-part-test analysis with the sentences relied on')
+  .option('--llm', 'draft with the configured language model (RDCREDIT_LLM_URL / RDCREDIT_LLM_MODEL / RDCREDIT_LLM_KEY)')
+  .option('--json', 'print one JSON document')
+  .description('draft Section G line 49(f) or a component narrative that cites only the study’s evidence')
+  .action(async (study: string, o: { component: string; kind: string; analyze?: boolean; llm?: boolean; json?: boolean }) => {
+    process.exitCode = await runDraft(study, o as never);
   });
 
 program
