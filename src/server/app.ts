@@ -491,21 +491,33 @@ export const routes: RouteDef[] = [
       const first = await deps.jobs.load(access!.studyId, c.req.param('jobId')!);
       if (!first) throw notFound('import');
       return streamSSE(c, async (stream) => {
-        const send = (j: typeof first) => stream.writeSSE({ event: j.status === 'running' ? 'progress' : 'done', data: JSON.stringify(j) });
+        // Writes are queued so that the last event is flushed before the stream closes.
+        let queue: Promise<unknown> = Promise.resolve();
+        const send = (j: typeof first) => {
+          const msg = { event: j.status === 'running' ? 'progress' : 'done', data: JSON.stringify(j) };
+          queue = queue.then(() => stream.writeSSE(msg));
+          return queue;
+        };
         if (first.status !== 'running') return void (await send(first));
         await new Promise<void>((resolveDone) => {
+          let finished = false;
+          const finish = () => {
+            if (finished) return;
+            finished = true;
+            off();
+            void queue.then(() => resolveDone());
+          };
           const off = deps.jobs.subscribe(first.id, (j) => {
             void send(j);
-            if (j.status !== 'running') {
-              off();
-              resolveDone();
-            }
+            if (j.status !== 'running') finish();
           });
-          stream.onAbort(() => {
-            off();
-            resolveDone();
+          stream.onAbort(finish);
+          // the job may have ended between loading it and subscribing
+          void deps.jobs.load(access!.studyId, first.id).then((now) => {
+            const j = now ?? first;
+            void send(j);
+            if (j.status !== 'running') finish();
           });
-          void send(first);
         });
       });
     },

@@ -146,8 +146,8 @@ export function peopleJson(view: LawView, study: Study) {
 export function linesCsv(r: StudyResult): string {
   const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const out = ['form,line,label,status,value,missing'];
-  for (const f of Object.values(r.forms))
+  for (const [id, f] of Object.entries(r.forms))
     for (const l of formJson(f).lines)
-      out.push([f.id, l.line, l.label, l.status, l.value === undefined ? '' : l.kind === 'money' ? (Number(l.value) / 100).toFixed(2) : String(l.value), (l.missing ?? []).join('; ')].map((x) => esc(String(x))).join(','));
+      out.push([id, l.line, l.label, l.status, l.value === undefined ? '' : l.kind === 'money' ? (Number(l.value) / 100).toFixed(2) : String(l.value), (l.missing ?? []).join('; ')].map((x) => esc(String(x))).join(','));
   return out.join('\n') + '\n';
 }

@@ -40,18 +40,18 @@ function agent(app: Hono, email: string, cookie: string, csrf: string): Agent {
     email,
     cookie,
     csrf,
-    req(method, path, body, headers = {}) {
+    async req(method, path, body, headers = {}) {
       const h: Record<string, string> = { cookie, ...headers };
       if (method !== 'GET') h['x-csrf-token'] = csrf;
-      let payload: BodyInit | undefined;
+      let payload: string | Uint8Array | undefined;
       if (body instanceof Uint8Array || typeof body === 'string') {
-        payload = body as BodyInit;
+        payload = body;
         h['content-type'] ??= 'application/octet-stream';
       } else if (body !== undefined) {
         payload = JSON.stringify(body);
         h['content-type'] ??= 'application/json';
       }
-      return app.request(path, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}) });
+      return app.request(path, { method, headers: h, ...(payload !== undefined ? { body: payload as ConstructorParameters<typeof Response>[0] } : {}) });
     },
   };
 }

@@ -1,0 +1,390 @@
+/**
+ * Behaviour of the API: logins (scrypt, cookies, rate limits), CSRF, compute and explanations,
+ * what-if against a direct computation, imports with diagnostics and progress, interviews and
+ * the qualification hook, evidence by content address, sign-off locks and versions, the audit
+ * log, downloads and the OpenAPI document.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLaw } from '../../src/law/index.js';
+import { computeStudy } from '../../src/study/compute/index.js';
+import { routes, type Extensions } from '../../src/server/index.js';
+import { cookiesOf, GEM, makeFixture, PASSWORD, ROLE_USERS, SAWTOOTH, type Fixture } from './helpers.js';
+
+const W2 = readFileSync(join(__dirname, 'fixtures', 'sawtooth-w2-raise.csv'));
+const BAD_TIME = readFileSync(join(__dirname, '..', 'importers', 'fixtures', 'time-bad.csv'));
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await makeFixture({ rateLimit: { perIp: 8, perAccount: 3, windowMs: 60_000 } });
+});
+afterAll(async () => {
+  await fx?.server.close();
+});
+
+const j = async <T = Record<string, any>>(r: Response | Promise<Response>): Promise<T> => (await (await r).json()) as T;
+
+describe('logins and sessions', () => {
+  it('sets an HTTP-only, SameSite=Lax session cookie and a readable CSRF cookie', async () => {
+    const csrf = 't0';
+    const r = await fx.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: `rdc_csrf=${csrf}` }, body: JSON.stringify({ email: ROLE_USERS.preparer, password: PASSWORD }) });
+    expect(r.status).toBe(200);
+    const set = r.headers.getSetCookie();
+    const session = set.find((c) => c.startsWith('rdc_session='))!;
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Lax/i);
+    const c = set.find((x) => x.startsWith('rdc_csrf='))!;
+    expect(c).not.toMatch(/HttpOnly/i);
+    // the session id is stored only as its hash
+    const sid = session.split(';')[0]!.slice('rdc_session='.length);
+    const rows = await fx.server.ws.db.query<{ id_hash: string }>('select id_hash from app_session');
+    expect(rows.some((x) => x.id_hash === sid)).toBe(false);
+    expect(rows.some((x) => x.id_hash === createHash('sha256').update(sid).digest('hex'))).toBe(true);
+  });
+
+  it('stores scrypt hashes with N=2^15, r=8, p=1 and a per-user salt', async () => {
+    const rows = await fx.server.ws.db.query<{ password_hash: string }>('select password_hash from app_user');
+    const salts = new Set<string>();
+    for (const r of rows) {
+      const [alg, n, rr, p, salt, key] = r.password_hash.split('$');
+      expect([alg, n, rr, p]).toEqual(['scrypt', String(2 ** 15), '8', '1']);
+      expect(Buffer.from(key!, 'base64')).toHaveLength(32);
+      salts.add(salt!);
+    }
+    expect(salts.size).toBe(rows.length);
+  });
+
+  it('refuses a wrong password, then rate-limits the account, and separately the IP', async () => {
+    const bad = () => fx.login(ROLE_USERS.read_only, 'wrong password', '10.0.0.1').catch((e: { status: number; response: Response }) => e);
+    for (let i = 0; i < 3; i++) expect(((await bad()) as { status: number }).status).toBe(401);
+    const limited = (await bad()) as { status: number; response: Response };
+    expect(limited.status).toBe(429);
+    expect(Number(limited.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    // even the right password is refused while the account is limited
+    expect(((await fx.login(ROLE_USERS.read_only, PASSWORD, '10.0.0.2').catch((e) => e)) as { status: number }).status).toBe(429);
+    // per IP: many accounts from one address
+    const ip = '10.9.9.9';
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) statuses.push(((await fx.login(`nobody${i}@x.test`, 'x', ip).catch((e) => e)) as { status: number }).status);
+    expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
+    expect(statuses[8]).toBe(429);
+    // another IP and another account are not affected
+    expect((await fx.login(ROLE_USERS.technical_reviewer, PASSWORD, '10.0.0.3')).csrf).toBeTruthy();
+  });
+
+  it('ends the session on logout', async () => {
+    const a = await fx.login(ROLE_USERS.signing_cpa);
+    expect((await a.req('GET', '/api/me')).status).toBe(200);
+    expect((await a.req('POST', '/api/auth/logout')).status).toBe(200);
+    expect((await a.req('GET', '/api/me')).status).toBe(401);
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a change without the token, with a token that differs from the cookie, or with another session’s token', async () => {
+    const a = fx.agents.preparer!;
+    const body = JSON.stringify({ target: 'study', body: 'x' });
+    const url = `/api/studies/${SAWTOOTH}/comments`;
+    const none = await fx.app.request(url, { method: 'POST', headers: { cookie: a.cookie, 'content-type': 'application/json' }, body });
+    expect(none.status).toBe(403);
+    const mismatch = await fx.app.request(url, { method: 'POST', headers: { cookie: a.cookie, 'content-type': 'application/json', 'x-csrf-token': 'forged' }, body });
+    expect(mismatch.status).toBe(403);
+    const other = fx.agents.firm_admin!;
+    const cookie = a.cookie.replace(/rdc_csrf=[^;]+/, `rdc_csrf=${other.csrf}`);
+    const foreign = await fx.app.request(url, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': other.csrf }, body });
+    expect(foreign.status).toBe(403);
+    expect((await j(foreign)).error.code).toBe('csrf');
+    expect((await a.req('POST', url, { target: 'study', body: 'with the token' })).status).toBe(201);
+  });
+});
+
+describe('compute, explanations and what-if', () => {
+  const law = loadLaw();
+
+  it('returns the same credit as computing the stored study directly, with every form line', async () => {
+    const study = await fx.server.ws.store.loadStudy(GEM);
+    const direct = computeStudy(law, study);
+    const r = await j(fx.agents.read_only!.req('GET', `/api/studies/${GEM}/result`));
+    const id = direct.states.ID!.credit;
+    expect(r.states.ID.credit).toEqual(id.kind === 'known' ? { status: 'known', value: id.value } : expect.objectContaining({ status: id.kind }));
+    expect(r.forms.f6765.lines.map((l: { line: string }) => l.line)).toEqual(Object.keys(direct.forms.f6765!.lines));
+    // an unknown line is null-free and says what is missing, never 0
+    for (const l of r.forms.f6765.lines) if (l.status === 'unknown') expect(l.value).toBeUndefined();
+  });
+
+  it('explains a line with the tree the engine built', async () => {
+    const r = await j(fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}/explain?form=f6765&line=24`));
+    const direct = computeStudy(law, await fx.server.ws.store.loadStudy(SAWTOOTH)).forms.f6765!.lines['24']!.why;
+    expect(r.explanation.rule).toBe(direct.rule);
+    expect(r.explanation.children.length).toBe(direct.children.length);
+    expect(r.text).toContain(direct.label);
+    expect((await fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}/explain?form=f6765&line=999`)).status).toBe(404);
+    expect((await fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}/explain`)).status).toBe(400);
+  });
+
+  it('what-if: regular vs ASC matches a direct computation with that election, and saves nothing', async () => {
+    const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
+    for (const method of ['regular', 'asc'] as const) {
+      const w = await j(fx.agents.read_only!.req('POST', `/api/studies/${SAWTOOTH}/what-if`, { elections: { method } }));
+      const direct = computeStudy(law, { ...study, elections: { ...study.elections, method } }).federal.credit;
+      const base = computeStudy(law, study).federal.credit;
+      expect(w.whatIf.federal).toEqual(direct.kind === 'known' ? { status: 'known', value: direct.value } : expect.objectContaining({ status: direct.kind }));
+      if (direct.kind === 'known' && base.kind === 'known') expect(w.change.federal).toBe(direct.value - base.value);
+      for (const d of w.differences) expect(d.base).not.toEqual(d.whatIf);
+    }
+    expect((await fx.server.ws.store.loadStudy(SAWTOOTH)).elections).toEqual(study.elections);
+  });
+
+  it('rejects an unknown option or choice when saving elections', async () => {
+    const a = fx.agents.preparer!;
+    expect((await a.req('PATCH', `/api/studies/${GEM}/elections`, { options: { 'no.such_option': 'x' } })).status).toBe(400);
+    const opt = [...law.options.values()][0]!;
+    expect((await a.req('PATCH', `/api/studies/${GEM}/elections`, { options: { [opt.id]: 'not-a-choice' } })).status).toBe(400);
+    expect((await a.req('PATCH', `/api/studies/${GEM}/elections`, { method: 'sideways' })).status).toBe(400);
+  });
+
+  it('people: wages and the qualified share with their basis', async () => {
+    const r = await j(fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}/people`));
+    const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
+    expect(r.people).toHaveLength(study.employees.length);
+    const p = r.people.find((x: { id: string }) => x.id === study.employees[0]!.id);
+    const hours = study.time.filter((t) => t.employeeId === p.id).reduce((a, t) => a + t.hours, 0);
+    expect(p.totalHours).toBeCloseTo(hours, 6);
+    expect(p.basis).toMatch(/time_entries|survey|estimate/);
+  });
+});
+
+describe('imports', () => {
+  it('previews the column mapping of a W-2 file', async () => {
+    const r = await j(fx.agents.preparer!.req('POST', `/api/studies/${SAWTOOTH}/imports/preview?name=w2.csv`, new Uint8Array(W2)));
+    expect(r.profile.id).toBe('rdcredit-w2');
+    expect(r.mapping.find((m: { field: string }) => m.field === 'box1_wages').header).toBe('box1_wages');
+    expect(r.sample[0][2]).toBe('SML-1004');
+  });
+
+  it('reports diagnostics with row and column and imports nothing when a row is bad', async () => {
+    const before = (await fx.server.ws.store.loadStudy(GEM)).time.length;
+    const r = await j(fx.agents.preparer!.req('POST', `/api/studies/${GEM}/imports?name=time-bad.csv&wait=true`, new Uint8Array(BAD_TIME)));
+    expect(r.status).toBe('rejected');
+    const errs = r.result.diagnostics.filter((d: { severity: string; row?: number }) => d.severity === 'error' && d.row !== undefined);
+    expect(errs.length).toBeGreaterThan(0);
+    expect(errs.some((d: { row: number; column?: string }) => d.row === 3 && d.column)).toBe(true);
+    expect((await fx.server.ws.store.loadStudy(GEM)).time.length).toBe(before);
+  });
+
+  it('imports a W-2 file: the ledger keeps the bytes, wages change, the credit changes, progress ends with "done"', async () => {
+    const a = fx.agents.preparer!;
+    const before = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    const start = await a.req('POST', `/api/studies/${SAWTOOTH}/imports?name=w2-raise.csv`, new Uint8Array(W2));
+    expect(start.status).toBe(202);
+    const job = await j(start);
+    const sse = await (await a.req('GET', `/api/studies/${SAWTOOTH}/imports/${job.id}/events`)).text();
+    expect(sse, sse).toMatch(/event: done/);
+    const done = await j(a.req('GET', `/api/studies/${SAWTOOTH}/imports/${job.id}`));
+    expect(done.status).toBe('done');
+    expect(done.result.merged.employeesUpdated).toBe(1);
+    const sha = createHash('sha256').update(W2).digest('hex');
+    expect(done.sha256).toBe(sha);
+    const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
+    expect(study.employees.find((e) => e.id === 'SML-1004')!.wagesBox1).toBe(19_650_000);
+    const after = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    expect(after.credits.federal.credit.value).toBeGreaterThan(before.credits.federal.credit.value);
+    // the raw file comes back byte for byte
+    const raw = await a.req('GET', `/api/studies/${SAWTOOTH}/evidence/${sha}`);
+    expect(Buffer.from(await raw.arrayBuffer()).equals(W2)).toBe(true);
+    // the audit log has the import with before and after
+    const audit = await j(a.req('GET', `/api/studies/${SAWTOOTH}/audit`));
+    const e = audit.entries.find((x: { action: string }) => x.action === 'import');
+    expect(e.user).toBe(ROLE_USERS.preparer);
+    expect(e.after.sha256).toBe(sha);
+    expect(e.before.employees).toBe(e.after.employees);
+  });
+
+  it('refuses an upload over the size limit', async () => {
+    const opts = fx.server.deps.opts;
+    const was = opts.maxUploadBytes;
+    opts.maxUploadBytes = 10;
+    try {
+      const r = await fx.agents.preparer!.req('POST', `/api/studies/${SAWTOOTH}/imports?name=w2.csv`, new Uint8Array(W2));
+      expect(r.status).toBe(413);
+    } finally {
+      opts.maxUploadBytes = was;
+    }
+  });
+});
+
+describe('components, interviews and evidence', () => {
+  it('saves interview answers (a client contributor may), keeps who and when, and rejects unknown questions', async () => {
+    const a = fx.agents.client_contributor!;
+    const r = await a.req('PUT', `/api/studies/${SAWTOOTH}/components/SGA/interview`, { answers: [{ question: 'experimentation.alternatives', value: 6 }, { question: 'purpose.new_or_improved', value: true, note: 'quality at lower compute' }] });
+    expect(r.status).toBe(200);
+    const comps = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components`));
+    const sga = comps.components.find((c: { id: string }) => c.id === 'SGA');
+    expect(sga.answers.find((x: { question: string }) => x.question === 'experimentation.alternatives').value).toBe(6);
+    expect(sga.answers[0].answeredBy).toBe(ROLE_USERS.client_contributor);
+    expect((await a.req('PUT', `/api/studies/${SAWTOOTH}/components/SGA/interview`, { answers: [{ question: 'made.up', value: 1 }] })).status).toBe(400);
+    // but may not read the computation
+    expect((await a.req('GET', `/api/studies/${SAWTOOTH}/result`)).status).toBe(403);
+  });
+
+  it("records the preparer's qualification decision, and the credit follows it", async () => {
+    const a = fx.agents.preparer!;
+    const before = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    const r = await a.req('PATCH', `/api/studies/${SAWTOOTH}/components/EVAL/qualification`, { result: 'does_not_qualify', why: 'reviewer: the harness is routine testing' });
+    expect(r.status).toBe(200);
+    const after = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    expect(after.qre.total.value).toBeLessThan(before.qre.total.value);
+    const comps = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components`));
+    expect(comps.components.find((c: { id: string }) => c.id === 'EVAL').decisions.at(-1)).toMatchObject({ result: 'does_not_qualify', previous: 'qualifies' });
+    await a.req('PATCH', `/api/studies/${SAWTOOTH}/components/EVAL/qualification`, { result: 'qualifies', why: 'restored after review' });
+    expect((await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`))).qre.total.value).toBe(before.qre.total.value);
+  });
+
+  it('stores evidence by SHA-256, once, and links it to components', async () => {
+    const a = fx.agents.client_contributor!;
+    const bytes = 'ADR-014: hybrid attention ablations, runs sgA-0412 … sgA-0802';
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const r1 = await j(a.req('POST', `/api/studies/${SAWTOOTH}/evidence?name=adr-014.md&kind=adr&components=SGA&claimedDate=2025-03-02`, bytes));
+    expect(r1.item.sha256).toBe(sha);
+    const r2 = await j(a.req('POST', `/api/studies/${SAWTOOTH}/evidence?name=adr-014-copy.md&kind=adr&components=PAR`, bytes));
+    expect(r2.alreadyPresent).toBe(true);
+    expect(r2.item.id).toBe(r1.item.id);
+    expect(r2.item.componentIds.sort()).toEqual(['PAR', 'SGA']);
+    expect((await a.req('POST', `/api/studies/${SAWTOOTH}/evidence?name=x.md&components=NOPE`, 'x')).status).toBe(400);
+  });
+});
+
+describe('a qualification engine, when wired in', () => {
+  it('re-evaluates the component after an interview answer and the credit changes', async () => {
+    const ext: Extensions = {
+      qualification: {
+        questions: () => [{ id: 'uncertain', section: 'technological_uncertainty', text: 'Was the outcome uncertain?', type: 'yes_no' }],
+        qualify: (_law, study) => ({
+          readiness: { score: 0, checks: [] },
+          components: study.components.map((c) => {
+            const ans = study.interviews?.find((i) => i.componentId === c.id)?.answers.find((a) => a.question === 'uncertain');
+            const result = ans === undefined ? c.qualification : ans.value === true ? ('qualifies' as const) : ('does_not_qualify' as const);
+            return { componentId: c.id, name: c.name, result, reasons: [`uncertain = ${String(ans?.value)}`], tests: [], exclusions: [], substantiallyAll: { method: '', basis: 'none' as const, share: null, threshold: '0.8', passes: null }, evidence: [], readiness: { score: 0, checks: [] } };
+          }),
+        }),
+      },
+    };
+    const ws = fx.server.ws;
+    ws.ext.qualification = ext.qualification;
+    try {
+      const a = fx.agents.preparer!;
+      const before = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+      const r = await j(a.req('PUT', `/api/studies/${SAWTOOTH}/components/PAR/interview`, { answers: [{ question: 'uncertain', value: false }] }));
+      expect(r.qualificationChanges).toEqual([expect.objectContaining({ componentId: 'PAR', result: 'does_not_qualify', previous: 'qualifies' })]);
+      const after = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+      expect(after.qre.total.value).toBeLessThan(before.qre.total.value);
+      expect(after.readiness.source).toBe('qualification');
+      // other components are left as they were
+      const comps = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components`));
+      expect(comps.components.filter((c: { qualification: string }) => c.qualification === 'qualifies').map((c: { id: string }) => c.id)).not.toContain('PAR');
+      expect(comps.components.find((c: { id: string }) => c.id === 'SGA').qualification).toBe('qualifies');
+      await a.req('PATCH', `/api/studies/${SAWTOOTH}/components/PAR/qualification`, { result: 'qualifies', why: 'restored for the next tests' });
+    } finally {
+      delete ws.ext.qualification;
+    }
+  });
+});
+
+describe('review: sign-off, locks and versions', () => {
+  it('signs in order; a signed version is read-only and a change opens the next version', async () => {
+    const id = GEM;
+    const { preparer, technical_reviewer: reviewer, signing_cpa: cpa } = fx.agents as Record<string, NonNullable<(typeof fx.agents)[string]>>;
+    expect((await cpa!.req('POST', `/api/studies/${id}/signoffs`, { stage: 'signing' })).status).toBe(409); // needs the others first
+    expect((await reviewer!.req('POST', `/api/studies/${id}/signoffs`, { stage: 'preparer' })).status).toBe(403); // wrong role
+    const v0 = (await j(preparer!.req('GET', `/api/studies/${id}/signoffs`))).version.version;
+    expect((await preparer!.req('POST', `/api/studies/${id}/signoffs`, { stage: 'preparer' })).status).toBe(201);
+    expect((await reviewer!.req('POST', `/api/studies/${id}/signoffs`, { stage: 'technical_review' })).status).toBe(201);
+    const signed = await j(cpa!.req('POST', `/api/studies/${id}/signoffs`, { stage: 'signing', note: 'signed for filing' }));
+    expect(signed.locked).toBe(true);
+    const savedElections = (await fx.server.ws.store.loadStudy(id)).elections;
+    // signing again is refused; comments are still allowed
+    expect((await cpa!.req('POST', `/api/studies/${id}/signoffs`, { stage: 'signing' })).status).toBe(423);
+    expect((await reviewer!.req('POST', `/api/studies/${id}/comments`, { target: 'line:f6765:24', body: 'noted after signing' })).status).toBe(201);
+    // a change opens version v0+1; the signed snapshot keeps the old elections
+    const ch = await j(preparer!.req('PATCH', `/api/studies/${id}/elections`, { method: 'asc' }));
+    expect(ch).toMatchObject({ version: v0 + 1, openedVersion: true });
+    const versions = await j(preparer!.req('GET', `/api/studies/${id}/versions`));
+    expect(versions.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [v0, 'signed'],
+      [v0 + 1, 'open'],
+    ]);
+    const old = await j(preparer!.req('GET', `/api/studies/${id}/versions/${v0}`));
+    expect(old.study.elections).toEqual(savedElections);
+    expect((await fx.server.ws.store.loadStudy(id)).elections.method).toBe('asc');
+    // the audit log tells the story: who, what, before and after
+    const audit = (await j(preparer!.req('GET', `/api/studies/${id}/audit`))).entries as { action: string; user: string; before: any; after: any }[];
+    const actions = audit.map((e) => e.action).reverse();
+    const i = actions.indexOf('signoff.signing');
+    expect(actions.slice(i)).toEqual(expect.arrayContaining(['signoff.signing', 'comment.add', 'version.open', 'elections.update']));
+    const upd = audit.find((e) => e.action === 'elections.update')!;
+    expect(upd.before.method).toBe(savedElections.method);
+    expect(upd.after.method).toBe('asc');
+    expect(upd.user).toBe(ROLE_USERS.preparer);
+  });
+
+  it('the audit log cannot be edited', async () => {
+    await expect(fx.server.ws.db.query('update audit_log set action = $1', ['forged'])).rejects.toThrow(/append-only/);
+    await expect(fx.server.ws.db.query('delete from audit_log')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('firm administration', () => {
+  it('adds a client contributor tied to a client, who then sees only that client', async () => {
+    const admin = fx.agents.firm_admin!;
+    const bad = await admin.req('POST', '/api/firms/example-cpa/users', { email: 'x@y.test', name: 'X', password: 'long enough password', role: 'client_contributor' });
+    expect(bad.status).toBe(400);
+    const r = await admin.req('POST', '/api/firms/example-cpa/users', { email: 'eng@gem.test', name: 'Gem engineer', password: 'long enough password', role: 'client_contributor', clientId: 'gem-state-fabrication' });
+    expect(r.status).toBe(201);
+    const eng = await fx.login('eng@gem.test', 'long enough password');
+    const clients = await j(eng.req('GET', '/api/firms/example-cpa/clients'));
+    expect(clients.clients.map((c: { id: string }) => c.id)).toEqual(['gem-state-fabrication']);
+    expect((await eng.req('GET', `/api/studies/${SAWTOOTH}/components`)).status).toBe(404);
+    expect((await admin.req('POST', '/api/firms/example-cpa/users', { email: 'eng@gem.test', name: 'again', password: 'long enough password', role: 'read_only' })).status).toBe(409);
+  });
+});
+
+describe('downloads and the OpenAPI document', () => {
+  it('downloads every form line as CSV, matching the computation', async () => {
+    const r = await fx.agents.read_only!.req('GET', `/api/studies/${GEM}/downloads/lines-csv`);
+    expect(r.headers.get('content-disposition')).toMatch(/attachment; filename=".*\.csv"/);
+    const csv = await r.text();
+    const res = await j(fx.agents.read_only!.req('GET', `/api/studies/${GEM}/result`));
+    const rows = csv.trim().split('\n');
+    const n = Object.values(res.forms as Record<string, { lines: unknown[] }>).reduce((a, f) => a + f.lines.length, 0);
+    expect(rows).toHaveLength(n + 1);
+    const l = res.forms.id67?.lines.find((x: { status: string; kind: string }) => x.status === 'known' && x.kind === 'money');
+    if (l) expect(csv).toContain(`id67,${l.line},`);
+  });
+
+  it('documents every route in an OpenAPI 3.1 document with its request schema', async () => {
+    const doc = await j(fx.anon.req('GET', '/api/openapi.json'));
+    expect(doc.openapi).toBe('3.1.0');
+    for (const r of routes) {
+      const op = doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      expect(op, `${r.method} ${r.path}`).toBeDefined();
+      if (r.body) expect(op.requestBody.content['application/json'].schema.type).toBeDefined();
+    }
+    const login = doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema;
+    expect(login.required).toEqual(['email', 'password']);
+  });
+
+  it('answers 501 for features whose module is not installed, and 404 for unknown API paths', async () => {
+    expect((await fx.agents.preparer!.req('POST', '/api/quick-check', {})).status).toBe(501);
+    expect((await fx.agents.preparer!.req('GET', `/api/studies/${GEM}/qualification`)).status).toBe(501);
+    expect((await fx.agents.preparer!.req('GET', '/api/nothing-here')).status).toBe(404);
+  });
+
+  it('sends security headers', async () => {
+    const r = await fx.anon.req('GET', '/api/health');
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+  });
+});
