@@ -144,9 +144,11 @@ export function qualifyStudy(study: Study, opts: QualifyOptions = {}): Qualifica
   const log = study.qualificationLog ?? [];
   const checks = data.readiness;
   const out: ComponentQualification[] = [];
+  const timeByComponent = new Map<string, typeof study.time>();
+  for (const r of study.time) if (r.componentId !== undefined) (timeByComponent.get(r.componentId) ?? timeByComponent.set(r.componentId, []).get(r.componentId)!).push(r);
   for (const c of components) {
     const subtree = subtreeOf(c.id);
-    const time = study.time.filter((r) => r.componentId !== undefined && subtree.has(r.componentId));
+    const time = [...subtree].flatMap((id) => timeByComponent.get(id) ?? []);
     const place = { us: RATE_ZERO, foreign: RATE_ZERO, unknown: RATE_ZERO };
     for (const r of time) {
       const k = !r.location ? 'unknown' : r.location.country === 'US' ? 'us' : 'foreign';

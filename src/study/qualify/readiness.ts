@@ -46,6 +46,22 @@ const param = (def: ReadinessCheckDef, key: string): Rate => {
   return rate(v);
 };
 
+/** Time records by employee, computed once per study (the executive check reads every officer's whole year). */
+const byEmployeeCache = new WeakMap<Study, Map<string, TimeRecord[]>>();
+function timeByEmployee(study: Study): Map<string, TimeRecord[]> {
+  let m = byEmployeeCache.get(study);
+  if (!m) {
+    m = new Map();
+    for (const r of study.time) {
+      const l = m.get(r.employeeId);
+      if (l) l.push(r);
+      else m.set(r.employeeId, [r]);
+    }
+    byEmployeeCache.set(study, m);
+  }
+  return m;
+}
+
 const RUN_KINDS = new Set(['experiment_run', 'training_run', 'benchmark', 'lab_notebook', 'adr', 'design_doc', 'pull_request', 'commit']);
 const TECHNICAL_ROLES = new Set(['researcher', 'engineer', 'scientist', 'technician']);
 
@@ -127,7 +143,7 @@ export const COMPONENT_CHECKS: Record<string, ComponentDetector> = {
     const flagged: string[] = [];
     let weakBasis = false;
     for (const e of execs) {
-      const all = ctx.study.time.filter((r) => r.employeeId === e.id);
+      const all = timeByEmployee(ctx.study).get(e.id) ?? [];
       const total = sumHours(all);
       if (cmpRate(total, RATE_ZERO) === 0) continue;
       const q = share(sumHours(all.filter((r) => r.activity !== 'non_qualified')), total);
