@@ -49,6 +49,6 @@ export interface CsvFile {
 export function renderFormCsv(f: PrintedForm): CsvFile[] {
   const out: CsvFile[] = [];
   if (f.sections.length) out.push({ name: `${f.id}.csv`, text: renderFormLinesCsv(f) });
-  for (const t of f.tables) out.push({ name: t.id === f.id ? `${f.id}.csv` : `${f.id}.${t.id}.csv`, text: renderTableCsv(t) });
+  for (const t of f.tables) out.push({ name: t.id === f.id && !f.sections.length ? `${f.id}.csv` : `${f.id}.${t.id}.csv`, text: renderTableCsv(t) });
   return out;
 }

@@ -68,7 +68,7 @@ export function cellText(col: ScheduleColumn, v: CellValue | undefined): string 
     case 'rate':
       return typeof v === 'number' ? `${trimDecimal((v * 100).toFixed(4))}%` : String(v);
     case 'hours':
-      return typeof v === 'number' ? trimDecimal(v.toFixed(2)) : String(v);
+      return typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(v);
     case 'count':
       return typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
     case 'flag':

@@ -86,9 +86,13 @@ function colWidth(c: ScheduleColumn): number {
   }
 }
 
+/** Which column identifies a row (repeated in every column group), by preference. */
+const KEY_COLUMNS = [/^name$/i, /name/i, /^id$/i, /^(component|vintage|year|quarter|state|member|owner|file|option|category|test|exclusion)$/i, /title|description/i];
+
 /** Groups of columns that fit the width, each starting with the table's key column. */
 export function columnGroups(cols: ScheduleColumn[], width: number): ScheduleColumn[][] {
-  const key = cols.find((c) => c.kind === 'text' && /name|description|component|vintage|year|quarter|member|owner/i.test(c.key)) ?? cols[0];
+  const text = cols.filter((c) => c.kind === 'text');
+  const key = KEY_COLUMNS.map((re) => text.find((c) => re.test(c.key))).find((c) => c !== undefined) ?? cols[0];
   if (!key) return [];
   const rest = cols.filter((c) => c !== key);
   const groups: ScheduleColumn[][] = [];
