@@ -61,7 +61,7 @@ function sectionsFrom(
     const lines = bySection.get(id);
     if (!lines?.length) continue;
     lines.sort((a, b) => compareLineIds(a.line, b.line));
-    out.push({ id, title: known.find((s) => s.id === id)?.title ?? (id === 'other' ? 'Lines' : `Section ${id}`), lines });
+    out.push({ id, title: known.find((s) => s.id === id)?.title ?? (id === 'other' ? 'Lines' : /^[A-Z]$/.test(id) ? `Section ${id}` : id), lines });
   }
   return out;
 }

@@ -33,8 +33,9 @@ export const LAYOUTS: Record<string, FormLayout> = {
   f8974: {
     formNumber: 'Form 8974',
     sections: [
-      { id: 'part1', title: 'Part 1—Tax years the payroll tax credit was elected' },
-      { id: 'part2', title: 'Part 2—Determination of credit' },
+      { id: 'header', title: 'Quarter' },
+      { id: 'Part 1', title: 'Part 1—Tax years the payroll tax credit was elected' },
+      { id: 'Part 2', title: 'Part 2—Determination of credit' },
     ],
   },
 };
