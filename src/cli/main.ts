@@ -12,6 +12,7 @@ import { runInit } from './init.js';
 import { runImport } from './import.js';
 import { runQuickCheck } from './quickcheck.js';
 import { runDraft } from './draft.js';
+import { runQualify } from './qualify.js';
 
 const program = new Command();
 program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
@@ -56,6 +57,15 @@ program
   .description('import a source file: kept byte for byte in the ledger, normalised into the study')
   .action(async (study: string, file: string, opts: { kind?: string; profile?: string; acceptSkip?: number[]; db?: string }) => {
     process.exitCode = await runImport(study, file, opts);
+  });
+
+program
+  .command('qualify')
+  .argument('<study>', 'study folder')
+  .option('--json', 'print the qualification report as JSON')
+  .description('the four-part test, exclusions, substantially-all and exam readiness per business component')
+  .action(async (study: string, o: { json?: boolean }) => {
+    process.exitCode = await runQualify(study, o);
   });
 
 program

@@ -86,6 +86,16 @@ export interface Owner {
     tentativeMinimumTax?: Cents;
     /** Unused §41(g) amounts from earlier years by vintage. */
     carryforwards?: { vintage: string; amount: Cents }[];
+    /** For owners with their own §38(c) limit (C corporations, fiduciaries): credits before the GBC. */
+    priorCredits?: Cents;
+    /** Other general business credits used ahead of the research credit. */
+    otherCreditsAhead?: Cents;
+    /** The owner is an eligible small business (§38(c)(5)): the research credit is a specified credit. */
+    eligibleSmallBusiness?: boolean;
+    /** The owner's share of the $25,000 §38(c) threshold in a controlled group. */
+    apportionedThreshold?: Cents;
+    /** Room the owner's preceding tax year had left, for the one-year carryback. */
+    priorYearRoom?: Cents;
   };
 }
 
@@ -194,6 +204,8 @@ export interface SupplyCost {
   date?: IsoDate;
   glAccount?: string;
   source?: SourceRef;
+  /** Whether the cost was part of a process of experimentation (the cost basis of the substantially-all measure); undefined = not flagged. */
+  experimentation?: boolean;
 }
 
 /** Amounts paid for the right to use computers in qualified research (cloud compute) (§41(b)(2)(A)(iii)). */
@@ -210,6 +222,8 @@ export interface ComputerCost {
   location?: Location;
   date?: IsoDate;
   source?: SourceRef;
+  /** Whether the cost was part of a process of experimentation (the cost basis of the substantially-all measure); undefined = not flagged. */
+  experimentation?: boolean;
 }
 
 export type PayeeType = 'general' | 'qualified_research_consortium' | 'eligible_small_business' | 'university' | 'federal_laboratory';
@@ -234,6 +248,8 @@ export interface ContractResearch {
   /** Payee is a member of the taxpayer's controlled group (then not contract research of the group). */
   relatedParty?: boolean;
   source?: SourceRef;
+  /** Whether the cost was part of a process of experimentation (the cost basis of the substantially-all measure); undefined = not flagged. */
+  experimentation?: boolean;
 }
 
 /** Basic research payments to qualified organizations (§41(e)); C corporations only. */
@@ -266,6 +282,8 @@ export interface TaxFacts {
    * (for the one-year carryback of this year's unused credit, §39(a)(1)); undefined = not known.
    */
   priorYearRoom?: Cents;
+  /** Research credits received from partnerships, S corporations, estates and trusts (Form 6765 line 29), by source. */
+  passThroughCreditsReceived?: { from: string; amount: Cents }[];
   /** Research credit carryforwards by vintage (tax year that generated them). */
   carryforwards?: { vintage: string; amount: Cents }[];
   /** Employer share of social security and Medicare tax by calendar quarter, for Form 8974. */

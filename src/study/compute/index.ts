@@ -26,6 +26,9 @@ import { computeLimits } from './limits.js';
 import { computeSection174 } from './s174.js';
 import { computeSectionG } from './section-g.js';
 import { computeGroup } from './group.js';
+import { qualifyStudy, type QualificationData } from '../qualify/index.js';
+import { computePassThrough } from '../../rules/federal/passthrough.js';
+import { isPassThrough } from '../../rules/federal/passthrough-shares.js';
 import { qualifiedOrganizationBasePeriodAmount } from '../../rules/federal/qobpa.js';
 import type { LawView } from '../../law/law.js';
 
@@ -58,7 +61,12 @@ function collectMissing(vals: Iterable<Val<unknown>>): string[] {
   return [...s].sort();
 }
 
-export function computeStudy(law: Law, study: Study): StudyResult {
+export interface ComputeOptions {
+  /** Interview definition and readiness checks (read once by the caller; default: the repository's data files, cached). */
+  qualificationData?: QualificationData;
+}
+
+export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}): StudyResult {
   const period = taxPeriod(study.taxpayer.period.start, study.taxpayer.period.end);
   const view = law.for(period, study.elections.options ?? {});
   const status = componentStatusFrom(study.components);
@@ -123,7 +131,45 @@ export function computeStudy(law: Law, study: Study): StudyResult {
   const schedules: NonNullable<StudyResult['schedules']> = {};
 
   // After line 28: payroll election (Section D, Form 8974), §38(c) and the §39 ledger
-  const limits = computeLimits(law, view, study, period, federal.lines['28'] as Val<Cents>);
+  let limits = computeLimits(law, view, study, period, federal.lines['28'] as Val<Cents>);
+
+  // Lines 29–32 and, for pass-through entities, the owners' shares (issue 8)
+  const received = study.taxFacts.passThroughCreditsReceived;
+  const passThrough = isPassThrough(study.taxpayer.entityType)
+    ? computePassThrough(law, {
+        period,
+        options: study.elections.options ?? {},
+        name: study.taxpayer.name,
+        entityType: study.taxpayer.entityType,
+        line28: federal.credit,
+        ...(federal.chosen ? { section280c: federal.chosen.section280c } : {}),
+        ...(received ? { creditsReceived: received } : {}),
+        ...(limits.sectionD.kind === 'na' ? {} : { sectionD: limits.sectionD }),
+        owners: study.taxpayer.owners ?? [],
+      })
+    : undefined;
+  if (passThrough) {
+    if (passThrough.entity.kind === 'known') for (const k of ['29', '30', '31', '32']) if (passThrough.entity.value.lines[k]) f6765Lines[k] = passThrough.entity.value.lines[k] as Val<LineValue>;
+    if (passThrough.schedule) schedules.owners = passThrough.schedule as never;
+    // An estate or trust keeps only line 32; that is what its own §38(c) and §39 ledger see
+    if (study.taxpayer.entityType === 'estate_or_trust' && passThrough.entity.kind === 'known') limits = computeLimits(law, view, study, period, passThrough.entity.value.retained);
+  } else {
+    const ex29 = explainer('us.federal.f6765.line29', 'Form 6765 line 29: credit from partnerships, S corporations, estates and trusts', [{ title: 'Form 6765 (Rev. December 2024), line 29' }]);
+    let l29: Val<Cents>;
+    if (received === undefined) {
+      ex29.note('No research credit received on a Schedule K-1 was entered (taxFacts.passThroughCreditsReceived).');
+      l29 = ex29.known(ZERO, '$0');
+    } else {
+      for (const r of received) ex29.input(r.from, r.amount, 'Schedule K-1', 'money');
+      l29 = ex29.known(add(ZERO, ...received.map((r) => r.amount)));
+    }
+    f6765Lines['29'] = l29 as Val<LineValue>;
+    const l28 = federal.lines['28'] as Val<Cents>;
+    const ex30 = explainer('us.federal.f6765.line30', 'Form 6765 line 30: lines 28 + 29', [{ title: 'Form 6765 (Rev. December 2024), line 30' }]);
+    ex30.child(l28);
+    ex30.child(l29);
+    f6765Lines['30'] = (l28.kind === 'known' && l29.kind === 'known' ? ex30.known(add(l28.value, l29.value)) : l28.kind === 'unknown' ? ex30.unknown(l28.missing) : ex30.na('line 28 is not applicable')) as Val<LineValue>;
+  }
   for (const [k, v] of Object.entries(limits.lines)) f6765Lines[k] = v as Val<LineValue>;
   Object.assign(schedules, limits.schedules);
   if (limits.f8974?.kind === 'known') {
@@ -194,9 +240,11 @@ export function computeStudy(law: Law, study: Study): StudyResult {
     if (sourced.disqualified.length) notes.push(`Idaho: ${sourced.disqualified.length} federally qualified line(s) are not Idaho QREs (work done outside Idaho).`);
   }
 
-  const allVals: Val<unknown>[] = [wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(f6765Lines), ...stateVals, s174.history, sectionG.requirement];
+  const allVals: Val<unknown>[] = [...(passThrough ? [passThrough.entity] : []), wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(f6765Lines), ...stateVals, s174.history, sectionG.requirement];
   const flags = new Map<string, ReturnType<typeof collectFlags>[number]>();
   for (const v of allVals) for (const f of collectFlags(v.why)) if (!flags.has(f.option)) flags.set(f.option, f);
+  for (const f of passThrough?.flags ?? []) if (!flags.has(f.option)) flags.set(f.option, f);
+  for (const f of passThrough?.flags ?? []) if (!flags.has(f.option)) flags.set(f.option, f);
 
   const chosen = federal.chosen ?? { method: 'asc' as const, section280c: false };
   const cmp = federal.comparisons.find((c) => c.kind === 'known' && c.value.section280c === chosen.section280c);
@@ -220,6 +268,7 @@ export function computeStudy(law: Law, study: Study): StudyResult {
       byState: qreByState,
     },
     employees: employeeResults(study, employees),
+    qualification: qualifyStudy(study, { law, ...(opts.qualificationData ? { data: opts.qualificationData } : {}) }),
     schedules,
     federal: {
       credit: federal.credit,
@@ -235,7 +284,7 @@ export function computeStudy(law: Law, study: Study): StudyResult {
     states,
     forms,
     flags: [...flags.values()],
-    missing: collectMissing(allVals),
+    missing: [...new Set([...collectMissing(allVals), ...(passThrough?.missing ?? [])])].sort(),
     notes,
   };
 }

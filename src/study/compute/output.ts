@@ -72,6 +72,7 @@ export function toJsonDocument(r: StudyResult): unknown {
       ...(r.qre.byState ? { byState: r.qre.byState } : {}),
     },
     ...(r.employees ? { employees: r.employees } : {}),
+    ...(r.qualification ? { qualification: r.qualification } : {}),
     federal: {
       credit: valJson(r.federal.credit),
       chosen: r.federal.chosen,
@@ -167,6 +168,12 @@ export function renderSummary(r: StudyResult, opts: { lines?: boolean } = {}): s
       out.push(`${f.title} (${f.revision})`);
       for (const [line, v] of Object.entries(f.lines)) out.push(`  ${line.padStart(4)}  ${(f.labels[line] ?? '').slice(0, 60).padEnd(60)} ${showLine(f.kinds[line] ?? 'money', v).padStart(14)}`);
     }
+  }
+  if (r.qualification) {
+    const q = r.qualification;
+    const n = (k: string) => q.components.filter((c) => c.result === k).length;
+    out.push('');
+    out.push(`Qualification (engine's assessment): ${n('qualifies')} qualify, ${n('needs_information')} need information, ${n('does_not_qualify')} do not; exam readiness ${q.readiness.score}/100 (rdcredit qualify <study>)`);
   }
   if (r.flags.length) {
     out.push('');

@@ -5,6 +5,7 @@
 import type { Citation, Explanation, ReviewFlag, Val } from '../../explain/types.js';
 import type { Cents } from '../../money/cents.js';
 import type { Rate } from '../../money/rate.js';
+import type { QualificationReport } from '../qualify/types.js';
 
 export type LineValue = Cents | Rate | boolean | string;
 
@@ -103,6 +104,8 @@ export interface StudyResult {
     byState?: Record<string, { wages: Cents; supplies: Cents; computers: Cents; contract: Cents; total: Cents }>;
   };
   employees?: EmployeeResult[];
+  /** The engine's qualification assessment per component (the QREs follow the study's recorded qualification). */
+  qualification?: QualificationReport;
   federal: {
     credit: Val<Cents>;
     chosen: { method: 'regular' | 'asc'; section280c: boolean };
