@@ -1,5 +1,5 @@
 /**
- * Scale benchmark: `npm run bench -- [--scale 0.01] [--out bench/out] [--regenerate]`.
+ * Scale benchmark: `npm run bench -- [--scale 0.01] [--out bench/out] [--regenerate] [--workers N]`.
  * Generates a deterministic synthetic company (bench/generate.ts), imports it with our importers
  * (time entries aggregated to employee × component × activity × location × month, plus W-2,
  * FOCUS cloud bill and NetSuite ledger), then times DuckDB reading and aggregating the same
@@ -21,6 +21,8 @@ function arg(name: string, dflt?: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
 const scale = Number(arg('scale', '1'));
+/** Worker threads for the time import (default: the importer's own choice, i.e. the available parallelism, at most 4). */
+const workers = arg('workers') === undefined ? undefined : Number(arg('workers'));
 const outDir = join(arg('out', 'bench/out')!, `scale-${scale}`);
 
 let peak = 0;
@@ -48,9 +50,10 @@ const rows: string[][] = [];
 const line = (name: string, n: number, s: number, extra = '') => rows.push([name, String(n), s.toFixed(2), Math.round(n / s).toLocaleString('en-US'), extra]);
 
 peak = process.memoryUsage().rss;
-const time = await timed(() => importFile(files.time, { componentMap: files.map }));
+const time = await timed(() => importFile(files.time, { componentMap: files.map, ...(workers !== undefined ? { workers } : {}) }));
+const par = time.v.diagnostics.find((d) => /parallel workers/.test(d.message))?.message ?? 'read sequentially';
 if (!time.v.accepted) throw new Error('time import rejected: ' + JSON.stringify(time.v.diagnostics.slice(0, 5)));
-line(`ours: time entries (${mb(files.time)} MB) → ${time.v.records.time.length} groups`, time.v.stats.rowsRead, time.s);
+line(`ours: time entries (${mb(files.time)} MB) → ${time.v.records.time.length} groups (${par})`, time.v.stats.rowsRead, time.s);
 const w2 = await timed(() => importFile(files.w2, {}));
 line('ours: W-2 template', w2.v.stats.rowsRead, w2.s);
 const cloud = await timed(() => importFile(files.cloud, { componentMap: files.map }));

@@ -43,6 +43,9 @@ export interface CsvOptions {
   onSniff?: (info: { encoding: TextEncodingName; delimiter: string }) => void;
   /** Chunk size in bytes (default 1 MiB). */
   chunkSize?: number;
+  /** Read only bytes [start, end) of the file (a worker's range; `start` must be a record start). */
+  start?: number;
+  end?: number;
 }
 
 export interface CsvInfo {
@@ -53,6 +56,8 @@ export interface CsvInfo {
   delimiter: string;
   /** Human-readable notes, e.g. the Windows-1252 fallback. */
   notes: string[];
+  /** Physical lines consumed (line breaks, plus a last line without one). */
+  lines: number;
 }
 
 /** Thrown inside a pass when bytes turn out not to be UTF-8 after rows were already delivered. */
@@ -206,7 +211,7 @@ export async function readCsv(path: string, opts: CsvOptions, start: () => (row:
 }
 
 async function pass(path: string, opts: CsvOptions, onRow: (row: Row) => void): Promise<CsvInfo> {
-  const total = statSync(path).size;
+  const total = (opts.end ?? statSync(path).size) - (opts.start ?? 0);
   const hash = createHash('sha256');
   const notes: string[] = [];
   let encoding: TextEncodingName | undefined = opts.encoding;
@@ -339,7 +344,11 @@ async function pass(path: string, opts: CsvOptions, onRow: (row: Row) => void): 
     pendingUtf8 = tail ? Buffer.from(b.subarray(b.length - tail)) : undefined;
   };
 
-  const stream = createReadStream(path, { highWaterMark: opts.chunkSize ?? 1 << 20 });
+  const stream = createReadStream(path, {
+    highWaterMark: opts.chunkSize ?? 1 << 20,
+    ...(opts.start !== undefined ? { start: opts.start } : {}),
+    ...(opts.end !== undefined ? { end: opts.end - 1 } : {}),
+  });
   for await (const raw of stream as AsyncIterable<Buffer>) {
     hash.update(raw);
     let chunk = raw;
@@ -381,5 +390,5 @@ async function pass(path: string, opts: CsvOptions, onRow: (row: Row) => void): 
   if (first) feed(Buffer.alloc(0), true);
   else if (carry && carry.length) feed(Buffer.alloc(0), true);
   if (bytesRead === 0) opts.onProgress?.(0, total);
-  return { sha256: hash.digest('hex'), bytes: bytesRead, encoding: encoding ?? 'utf-8', bom, delimiter: delimiter ?? ',', notes };
+  return { sha256: hash.digest('hex'), bytes: bytesRead, encoding: encoding ?? 'utf-8', bom, delimiter: delimiter ?? ',', notes, lines: line - 1 };
 }

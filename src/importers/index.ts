@@ -24,6 +24,7 @@ import { TimeAggregator } from './time.js';
 import { createProcessor, type Processor } from './processors.js';
 import { readXlsx } from './xlsx.js';
 import { importJson, importGitLog, importMlruns, sniffJsonKind } from './sources.js';
+import { tryParallelTime } from './parallel.js';
 import { emptyRecords, type ImportKind, type ImportResult, type ImportedRecords } from './types.js';
 
 export type { ImportResult, ImportKind, Diagnostic, EvidenceRecord, ImportedRecords, ImportStats, Severity } from './types.js';
@@ -32,6 +33,7 @@ export type { ComponentMap, ComponentMapInput } from './mapping.js';
 export { listProfiles, getProfile, detectProfile } from './profiles.js';
 export { loadComponentMap } from './mapping.js';
 export { progressBar } from './progress.js';
+export { PARALLEL_MIN_BYTES } from './parallel.js';
 export { planImport, rebuildFromLedger, type ImportPlan, type ImportStatus, type ImportIntoStudyOptions, type RebuiltImport } from './ingest.js';
 export { mergeRecords, resolveShas, type MergeOptions, type MergeReport } from './merge.js';
 export { toEvidenceItems, canonicalRecordBytes, type EvidenceCapture } from './evidence-items.js';
@@ -51,6 +53,13 @@ export interface ImportOptions {
   /** Override the CSV delimiter or encoding detection. */
   delimiter?: ',' | ';' | '\t';
   encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  /**
+   * Worker threads for a large time-entry CSV (default: the available parallelism, at most 4;
+   * 1 = read sequentially). See ./parallel.ts.
+   */
+  workers?: number;
+  /** Smallest file read in parallel (default PARALLEL_MIN_BYTES, 32 MiB). */
+  parallelMinBytes?: number;
 }
 
 /** Imports one file (or an `mlruns` directory). Never throws on bad input; throws only on I/O errors and invalid options. */
@@ -91,6 +100,10 @@ function peek(path: string, n: number): string {
 const HEADER_SEARCH_ROWS = 30;
 
 async function importTabular(path: string, opts: ImportOptions, map: ComponentMap, format: 'csv' | 'xlsx'): Promise<ImportResult> {
+  if (format === 'csv') {
+    const par = await tryParallelTime(path, opts, map);
+    if (par) return par;
+  }
   const file = basename(path);
   let ctx = new ImportContext(file, opts.acceptSkip);
   let det: Detection | undefined;

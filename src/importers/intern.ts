@@ -151,6 +151,27 @@ export class TupleTable {
     return e;
   }
 
+  /** Replaces an empty table's content with `n` entries given as arrays (keys: n × width), indexing them in one pass. */
+  adopt(keys: Int32Array, sums: Float64Array, counts: Float64Array, n: number): void {
+    if (this.size !== 0) throw new Error('adopt: the table is not empty');
+    let cap = 1024;
+    while (cap < n) cap *= 2;
+    this.keys = new Int32Array(cap * this.width);
+    this.keys.set(keys.subarray(0, n * this.width));
+    this.sums = new Float64Array(cap);
+    this.sums.set(sums.subarray(0, n));
+    this.counts = new Float64Array(cap);
+    this.counts.set(counts.subarray(0, n));
+    this.size = n;
+    this.mask = cap * 2 - 1;
+    this.table = new Int32Array(cap * 2).fill(-1);
+    for (let e = 0; e < n; e++) {
+      let slot = this.hash(this.keys, e * this.width) & this.mask;
+      while (this.table[slot]! >= 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = e;
+    }
+  }
+
   private rehash(): void {
     const size = (this.mask + 1) * 2;
     this.mask = size - 1;

@@ -10,11 +10,12 @@ import type { Activity, Location, TimeRecord } from '../study/model.js';
 import { type ImportContext, type FieldProblem, parseLocation } from './context.js';
 import type { Row } from './csv.js';
 import { Interner, TupleTable } from './intern.js';
-import { matchTime, type TimeRuleT } from './mapping.js';
+import { matchTime } from './match.js';
+import type { TimeRuleT } from './mapping.js';
 import { isBad, parseDate, parseHoursMs, parseSecondsMs, parseTimestamp, MS_PER_HOUR } from './parse.js';
 import type { Profile } from './profiles.js';
 
-interface Cls {
+export interface Cls {
   project: string;
   task: string;
   tags: string;
@@ -26,6 +27,23 @@ interface Cls {
 }
 
 const BAD = -2;
+
+const classKey = (c: Cls) => `${c.project}\u0000${c.task}\u0000${c.tags}\u0000${c.client}`;
+
+/** A TimeAggregator's state in transferable form (see exportState / absorb). */
+export interface TimeAggState {
+  emp: string[];
+  locations: Location[];
+  outcomes: Cls[];
+  classes: Cls[];
+  classMs: number[];
+  classOutcome: number[];
+  /** 4 ints per group: employee id, outcome, location index + 1 (0 = none), month. */
+  keys: Int32Array;
+  sums: Float64Array;
+  counts: Float64Array;
+  totalMs: number;
+}
 
 export class TimeAggregator {
   private readonly emp = new Interner();
@@ -232,6 +250,68 @@ export class TimeAggregator {
     this.agg.counts[a]!++;
     this.totalMs += ms;
     this.ctx.rowsUsed++;
+  }
+
+  /** The aggregate so far, as plain data and typed arrays (a worker posts it to the main thread). */
+  exportState(): TimeAggState {
+    const n = this.agg.size;
+    return {
+      emp: Array.from({ length: this.emp.size }, (_, i) => this.emp.value(i)),
+      locations: this.locations,
+      outcomes: this.outcomes,
+      classes: this.classes,
+      classMs: this.classMs,
+      classOutcome: this.classOutcome,
+      keys: this.agg.keys.slice(0, n * 4),
+      sums: this.agg.sums.slice(0, n),
+      counts: this.agg.counts.slice(0, n),
+      totalMs: this.totalMs,
+    };
+  }
+
+  private readonly classByKey = new Map<string, number>();
+
+  /** Adds another aggregator's state (from a worker that read another byte range of the file). */
+  absorb(s: TimeAggState): void {
+    const empMap = s.emp.map((v) => this.emp.internString(v));
+    const locMap = s.locations.map((l) => this.location(l));
+    const outMap = new Int32Array(s.outcomes.length);
+    if (this.classByKey.size === 0) this.classes.forEach((c, j) => this.classByKey.set(classKey(c), j));
+    s.classes.forEach((c, i) => {
+      const key = classKey(c);
+      let j = this.classByKey.get(key);
+      if (j === undefined) {
+        j = this.classes.length;
+        this.addClass(c);
+        this.classByKey.set(key, j);
+      }
+      this.classMs[j]! += s.classMs[i]!;
+      outMap[s.classOutcome[i]!] = this.classOutcome[j]!;
+    });
+    const k = this.k4;
+    const n = s.sums.length;
+    const identity = (m: ArrayLike<number>) => {
+      for (let i = 0; i < m.length; i++) if (m[i] !== i) return false;
+      return true;
+    };
+    if (this.agg.size === 0 && identity(empMap) && identity(locMap) && identity(outMap)) {
+      // The first part into an empty table: same ids, adopt the arrays as they are.
+      this.agg.adopt(s.keys, s.sums, s.counts, n);
+      this.totalMs += s.totalMs;
+      return;
+    }
+    for (let a = 0; a < n; a++) {
+      const b = a * 4;
+      k[0] = empMap[s.keys[b]!]!;
+      k[1] = outMap[s.keys[b + 1]!]!;
+      const li = s.keys[b + 2]!;
+      k[2] = li === 0 ? 0 : locMap[li - 1]! + 1;
+      k[3] = s.keys[b + 3]!;
+      const e = this.agg.find(k);
+      this.agg.sums[e]! += s.sums[a]!;
+      this.agg.counts[e]! += s.counts[a]!;
+    }
+    this.totalMs += s.totalMs;
   }
 
   private addClass(c: Cls): void {
