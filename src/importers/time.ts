@@ -363,23 +363,50 @@ export class TimeAggregator {
     const keys = new Float64Array(n);
     for (let a = 0; a < n; a++)
       keys[a] = ((empRank[this.agg.key(a, 0)]! * M + (this.agg.key(a, 3) - minMonth)) * O + outRank[this.agg.key(a, 1)]!) * L + locRank[this.agg.key(a, 2)]!;
-    const idx = new Uint32Array(n);
-    for (let a = 0; a < n; a++) idx[a] = a;
-    idx.sort((x, y) => keys[x]! - keys[y]!);
+    // The composite keys are unique per group (ranks are unique), so a native numeric sort of the
+    // keys gives the order; each sorted key is decoded back to its group by one table lookup.
+    keys.sort();
+    const invert = (r: Int32Array) => {
+      const inv = new Int32Array(r.length);
+      for (let i = 0; i < r.length; i++) inv[r[i]!] = i;
+      return inv;
+    };
+    const empOf = invert(empRank);
+    const outOf = invert(outRank);
+    const locOf = invert(locRank);
+    const empIds: string[] = [];
+    const months = new Map<number, IsoDate>();
+    const notes = new Map<number, string>();
+    const k = this.k4;
     const out: TimeRecord[] = new Array(n);
     for (let j = 0; j < n; j++) {
-      const a = idx[j]!;
-      const cls = this.outcomes[this.agg.key(a, 1)]!;
-      const li = this.agg.key(a, 2) - 1;
-      const mo = this.agg.key(a, 3);
-      const ms = this.agg.sums[a]!;
+      let key = keys[j]!;
+      const lr = key % L;
+      key = (key - lr) / L;
+      const or = key % O;
+      key = (key - or) / O;
+      const mr = key % M;
+      const er = (key - mr) / M;
+      k[0] = empOf[er]!;
+      k[1] = outOf[or]!;
+      k[2] = locOf[lr]!;
+      k[3] = mr + minMonth;
+      const a = this.agg.find(k);
+      const cls = this.outcomes[k[1]]!;
+      const li = k[2] - 1;
+      const mo = k[3];
+      let date = months.get(mo);
+      if (date === undefined) months.set(mo, (date = fromParts(Math.floor(mo / 12), (mo % 12) + 1, 1) as IsoDate));
+      const count = this.agg.counts[a]!;
+      let note = notes.get(count);
+      if (note === undefined) notes.set(count, (note = `${count} entries`));
       const rec: TimeRecord = {
-        employeeId: this.emp.value(this.agg.key(a, 0)).trim(),
+        employeeId: (empIds[k[0]] ??= this.emp.value(k[0]).trim()),
         activity: cls.activity,
-        hours: ms / MS_PER_HOUR,
-        date: fromParts(Math.floor(mo / 12), (mo % 12) + 1, 1) as IsoDate,
+        hours: this.agg.sums[a]! / MS_PER_HOUR,
+        date,
         basis: 'time_entries',
-        source: { file: source.file, sha256: source.sha256, note: `${this.agg.counts[a]} entries` },
+        source: { file: source.file, sha256: source.sha256, note },
       };
       if (cls.componentId !== undefined) rec.componentId = cls.componentId;
       if (cls.experimentation !== undefined) rec.experimentation = cls.experimentation;
