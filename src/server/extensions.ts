@@ -15,7 +15,9 @@ export interface InterviewQuestion {
   section: string;
   text: string;
   help?: string;
-  type: 'yes_no' | 'text' | 'choice' | 'multi' | 'number';
+  /** multi: several of `choices`; list: free-text items (one per line); date: YYYY-MM-DD. */
+  type: 'yes_no' | 'text' | 'choice' | 'multi' | 'list' | 'number' | 'date';
+  required?: boolean;
   choices?: { value: string; label: string }[];
 }
 

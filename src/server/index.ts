@@ -19,6 +19,7 @@ import { createApp, type AppDeps, type AppOptions } from './app.js';
 import { migrateServer } from './db/migrate.js';
 import type { Extensions } from './extensions.js';
 import { Workspace } from './workspace.js';
+import { defaultExtensions } from './providers.js';
 
 export { createApp, routes, openApiDocument, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, type RouteDef, type Guard, type AppOptions } from './app.js';
 export { Workspace } from './workspace.js';
@@ -27,6 +28,7 @@ export { ROLES, ROLE_PERMISSIONS, can, type Role, type Permission } from './role
 export { createUser, addMembership } from './auth/accounts.js';
 export { hashPassword, verifyPassword } from './auth/password.js';
 export { migrateServer, serverMigrations } from './db/migrate.js';
+export { defaultExtensions, qualificationProvider, quickCheckProvider, downloadProviders } from './providers.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_WEB_DIR = join(REPO_ROOT, 'web', 'dist');
@@ -34,7 +36,8 @@ export const DEFAULT_WEB_DIR = join(REPO_ROOT, 'web', 'dist');
 export interface ServerOptions extends AppOptions {
   store: StoreTarget;
   law?: Law;
-  extensions?: Extensions;
+  /** The modules to wire in; default: every one that has landed (providers.ts); 'none' for the bare API. */
+  extensions?: Extensions | 'none';
 }
 
 export interface Server {
@@ -49,7 +52,8 @@ export async function openServer(opts: ServerOptions): Promise<Server> {
   const store = await openStore(opts.store);
   await store.migrate();
   await migrateServer(store.db);
-  const ws = new Workspace(store, opts.law ?? loadLaw(), opts.extensions ?? {});
+  const ext = opts.extensions === 'none' ? {} : (opts.extensions ?? defaultExtensions(store));
+  const ws = new Workspace(store, opts.law ?? loadLaw(), ext);
   const { app, deps } = createApp(ws, opts);
   return { app, ws, deps, close: () => store.close() };
 }

@@ -300,7 +300,9 @@ export class Workspace {
     const out: QualificationDecision[] = [];
     for (const cq of report.components.filter((x) => x.componentId === componentId)) {
       const c = study.components.find((x) => x.id === cq.componentId);
-      if (!c || c.qualification === cq.result) continue;
+      // Only a definite result replaces the recorded one: "needs information" from a partly
+      // answered interview does not undo the preparer's decision (the report still shows it).
+      if (!c || c.qualification === cq.result || cq.result === 'needs_information') continue;
       out.push({ componentId: c.id, result: cq.result, previous: c.qualification, by: `${a.user.email} via ${why}`, at, why: cq.reasons.join(' ') || why });
       c.qualification = cq.result;
       c.qualificationReason = cq.reasons.join(' ') || c.qualificationReason;

@@ -95,11 +95,10 @@ describe.skipIf(!have)('the web app in chromium', () => {
     await page.getByRole('tab', { name: 'Components' }).click();
     const card = page.locator('.card', { has: page.getByTestId('qual-EVAL') });
     await card.getByRole('button', { name: /Interview/ }).click();
-    await card.getByLabel(/How many alternatives/).fill('3');
+    // the engine's exclusion question: the work duplicates an existing component
+    await card.locator('[id="q-ex.duplication"]').selectOption('yes');
     await card.getByRole('button', { name: 'Save answers' }).click();
-    await card.getByText(/Saved 1 answer/).waitFor();
-    await page.getByLabel('Reason for the next qualification decision').fill('Interview: the harness applies known methods; routine testing');
-    await card.getByRole('button', { name: 'Mark does not qualify' }).click();
+    await card.getByText(/Saved 1 answer.*the qualification changed/).waitFor();
     await page.getByTestId('qual-EVAL').getByText('does not qualify').waitFor();
     await shot('6-interview');
     await page.getByRole('tab', { name: 'Dashboard' }).click();
@@ -115,6 +114,10 @@ describe.skipIf(!have)('the web app in chromium', () => {
     const csv = readFileSync(path, 'utf8');
     expect(csv.split('\n')[0]).toBe('form,line,label,status,value,missing');
     expect(csv).toMatch(/^f6765,24,/m);
+    const [rep] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report-pdf').click()]);
+    const pdf = join(dir, 'report.pdf');
+    await rep.saveAs(pdf);
+    expect(readFileSync(pdf).subarray(0, 4).toString('latin1')).toBe('%PDF');
     await shot('7-downloads');
   }, 240_000);
 

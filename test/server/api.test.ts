@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLaw } from '../../src/law/index.js';
 import { computeStudy } from '../../src/study/compute/index.js';
@@ -218,11 +219,13 @@ describe('imports', () => {
 describe('components, interviews and evidence', () => {
   it('saves interview answers (a client contributor may), keeps who and when, and rejects unknown questions', async () => {
     const a = fx.agents.client_contributor!;
-    const r = await a.req('PUT', `/api/studies/${SAWTOOTH}/components/SGA/interview`, { answers: [{ question: 'experimentation.alternatives', value: 6 }, { question: 'purpose.new_or_improved', value: true, note: 'quality at lower compute' }] });
+    const r = await a.req('PUT', `/api/studies/${SAWTOOTH}/components/SGA/interview`, { answers: [{ question: 'poe.trials', value: 6 }, { question: 'pp.improvement', value: 'quality at lower compute', note: 'from ADR-014' }] });
     expect(r.status).toBe(200);
     const comps = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components`));
     const sga = comps.components.find((c: { id: string }) => c.id === 'SGA');
-    expect(sga.answers.find((x: { question: string }) => x.question === 'experimentation.alternatives').value).toBe(6);
+    expect(sga.answers.find((x: { question: string }) => x.question === 'poe.trials').value).toBe(6);
+    // a partly answered interview leaves the recorded decision alone
+    expect(sga.qualification).toBe('qualifies');
     expect(sga.answers[0].answeredBy).toBe(ROLE_USERS.client_contributor);
     expect((await a.req('PUT', `/api/studies/${SAWTOOTH}/components/SGA/interview`, { answers: [{ question: 'made.up', value: 1 }] })).status).toBe(400);
     // but may not read the computation
@@ -272,6 +275,7 @@ describe('a qualification engine, when wired in', () => {
       },
     };
     const ws = fx.server.ws;
+    const real = ws.ext.qualification;
     ws.ext.qualification = ext.qualification;
     try {
       const a = fx.agents.preparer!;
@@ -287,8 +291,48 @@ describe('a qualification engine, when wired in', () => {
       expect(comps.components.find((c: { id: string }) => c.id === 'SGA').qualification).toBe('qualifies');
       await a.req('PATCH', `/api/studies/${SAWTOOTH}/components/PAR/qualification`, { result: 'qualifies', why: 'restored for the next tests' });
     } finally {
-      delete ws.ext.qualification;
+      ws.ext.qualification = real;
     }
+  });
+});
+
+describe('the modules wired in by default', () => {
+  it('the qualification engine: an exclusion answer makes a component not qualify, and the QREs drop', async () => {
+    const a = fx.agents.preparer!;
+    const iv = await j(a.req('GET', `/api/studies/${SAWTOOTH}/interview`));
+    expect(iv.engine).toBe('qualification');
+    expect(iv.questions.map((q: { id: string }) => q.id)).toContain('ex.duplication');
+    const before = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    expect(before.readiness.source).toBe('qualification');
+    const r = await j(a.req('PUT', `/api/studies/${SAWTOOTH}/components/EVAL/interview`, { answers: [{ question: 'ex.duplication', value: true }] }));
+    expect(r.qualificationChanges).toEqual([expect.objectContaining({ componentId: 'EVAL', result: 'does_not_qualify', previous: 'qualifies' })]);
+    const after = await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    expect(after.qre.total.value).toBeLessThan(before.qre.total.value);
+    // restore for the tests that follow
+    await a.req('PUT', `/api/studies/${SAWTOOTH}/components/EVAL/interview`, { answers: [{ question: 'ex.duplication', value: false }] });
+    await a.req('PATCH', `/api/studies/${SAWTOOTH}/components/EVAL/qualification`, { result: 'qualifies', why: 'restored after the test' });
+    expect((await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`))).qre.total.value).toBe(before.qre.total.value);
+  });
+
+  it('the quick check gives the hand-derived ASC range for a questionnaire', async () => {
+    const fx0 = parseYaml(readFileSync(join(__dirname, '..', 'assist', 'fixtures', 'quickcheck', 'ai-native-product.yaml'), 'utf8')) as { answers: unknown };
+    const r = await j(fx.agents.read_only!.req('POST', '/api/quick-check', fx0.answers));
+    expect(r.verdict).toBe('likely');
+    const asc = JSON.stringify(r.federal.asc.range);
+    expect(asc).toContain('22050');
+    expect(asc).toContain('109760');
+    expect((await fx.agents.read_only!.req('POST', '/api/quick-check', { taxYear: 2025 })).status).toBe(400);
+  });
+
+  it('downloads the report (PDF), the forms (PDF), the workpapers (XLSX) and the audit file (ZIP)', async () => {
+    const a = fx.agents.read_only!;
+    const list = (await j(a.req('GET', `/api/studies/${GEM}/downloads`))).downloads.map((d: { id: string }) => d.id);
+    expect(list).toEqual(expect.arrayContaining(['report-pdf', 'forms-pdf', 'workpapers-xlsx', 'audit-zip', 'lines-csv']));
+    const magic = async (id: string) => Buffer.from(await (await a.req('GET', `/api/studies/${GEM}/downloads/${id}`)).arrayBuffer()).subarray(0, 4).toString('latin1');
+    expect(await magic('report-pdf')).toBe('%PDF');
+    expect(await magic('forms-pdf')).toBe('%PDF');
+    expect(await magic('workpapers-xlsx')).toBe('PK\u0003\u0004');
+    expect(await magic('audit-zip')).toBe('PK\u0003\u0004');
   });
 });
 
@@ -376,8 +420,16 @@ describe('downloads and the OpenAPI document', () => {
   });
 
   it('answers 501 for features whose module is not installed, and 404 for unknown API paths', async () => {
-    expect((await fx.agents.preparer!.req('POST', '/api/quick-check', {})).status).toBe(501);
-    expect((await fx.agents.preparer!.req('GET', `/api/studies/${GEM}/qualification`)).status).toBe(501);
+    const ext = fx.server.ws.ext;
+    const saved = { ...ext };
+    delete ext.quickCheck;
+    delete ext.qualification;
+    try {
+      expect((await fx.agents.preparer!.req('POST', '/api/quick-check', {})).status).toBe(501);
+      expect((await fx.agents.preparer!.req('GET', `/api/studies/${GEM}/qualification`)).status).toBe(501);
+    } finally {
+      Object.assign(ext, saved);
+    }
     expect((await fx.agents.preparer!.req('GET', '/api/nothing-here')).status).toBe(404);
   });
 

@@ -148,7 +148,8 @@ export interface Question {
   section: string;
   text: string;
   help?: string;
-  type: 'yes_no' | 'text' | 'choice' | 'multi' | 'number';
+  type: 'yes_no' | 'text' | 'choice' | 'multi' | 'list' | 'number' | 'date';
+  required?: boolean;
   choices?: { value: string; label: string }[];
 }
 export interface Option {

@@ -295,6 +295,25 @@ function AnswerInput({ q, value, onChange }: { q: Question; value: unknown; onCh
           <option value="no">No</option>
         </select>
       );
+    case 'date':
+      return <input id={idFor} type="date" value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)} />;
+    case 'list':
+      return (
+        <textarea
+          id={idFor}
+          rows={3}
+          placeholder="one per line"
+          value={Array.isArray(value) ? (value as string[]).join('\n') : ''}
+          onChange={(e) => {
+            const items = e.target.value.split('\n').map((x) => x.trim());
+            onChange(items.some(Boolean) ? items : undefined);
+          }}
+          onBlur={(e) => {
+            const items = e.target.value.split('\n').map((x) => x.trim()).filter(Boolean);
+            onChange(items.length ? items : undefined);
+          }}
+        />
+      );
     case 'number':
       return <input id={idFor} type="number" inputMode="decimal" value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))} />;
     case 'choice':
@@ -361,7 +380,10 @@ function Interview({ id, c, questions, onSaved }: { id: string; c: Component; qu
     >
       {questions.map((q) => (
         <div className="form-row" key={q.id}>
-          <label htmlFor={`q-${q.id}`}>{q.text}</label>
+          <label htmlFor={`q-${q.id}`}>
+            {q.text}
+            {q.required ? ' *' : ''}
+          </label>
           {q.help && <span className="muted">{q.help}</span>}
           <AnswerInput q={q} value={vals[q.id]} onChange={(v) => setVals((o) => ({ ...o, [q.id]: v }))} />
         </div>
