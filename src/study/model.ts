@@ -316,6 +316,8 @@ export interface Elections {
   section174Transition?: 'deduct_2025' | 'ratable_2025_2026' | 'continue';
   /** Idaho start-up fixed-base election (irrevocable once made). */
   idahoStartupElection?: boolean;
+  /** The tax year (calendar year begun) in which the Idaho start-up election was made; default: this year. */
+  idahoStartupElectionYear?: number;
   /** Answers to open legal questions (option id → choice). */
   options?: Record<string, string>;
 }

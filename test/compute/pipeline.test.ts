@@ -148,3 +148,41 @@ describe('basic research payments (§41(e))', () => {
     expect(known(r.federal.credit as never)).toBeGreaterThan(before);
   });
 });
+
+describe('states in the pipeline', () => {
+  it('every state of the study is reported, each from the same sourced records, none above the federal QREs', () => {
+    const r = results['sawtooth-ml']!;
+    const fed = known(r.qre.total as never);
+    for (const st of studies['sawtooth-ml']!.taxpayer.states) {
+      const s = r.states[st]!;
+      expect(s, st).toBeDefined();
+      if (s.qre?.kind === 'known') expect(s.qre.value).toBeLessThanOrEqual(fed);
+    }
+    // A state without a research credit is n/a with its reason, never 0
+    expect(r.states.WA!.credit.kind).toBe('na');
+    const ms = r.schedules!.multistate!;
+    expect(ms.rows[0]!.cells.credit).toBe(fed === 0 ? 0 : known(r.federal.credit as never));
+  });
+
+  it('Idaho 2025 under the default HB 559 reading: the credit is $0, flagged for review, and the other reading is shown', () => {
+    const r = results['sawtooth-ml']!;
+    expect(known(r.states.ID!.credit as never)).toBe(0);
+    expect(r.flags.map((f) => f.option)).toContain('us.id.research.hb559_mode');
+    expect(r.states.ID!.note).toMatch(/other reading of HB 559/);
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.elections.options = { ...(s.elections.options ?? {}), 'us.id.research.hb559_mode': 'transition_only' };
+    const alt = computeStudy(law, s);
+    expect(known(alt.states.ID!.credit as never)).toBeGreaterThan(0);
+    // Idaho credit earned is at most 2.5% of Idaho QREs (5% of at most half of them)
+    expect(known(alt.states.ID!.credit as never)).toBeLessThanOrEqual(Math.floor(known(alt.states.ID!.qre as never) * 0.025) + 100);
+  });
+
+  it('a missing state fact makes that state unknown with the fact named, and leaves the others alone', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    delete s.stateFacts!.CA;
+    const r = computeStudy(law, s);
+    expect(r.states.CA!.credit.kind).toBe('unknown');
+    expect(r.states.CA!.missing).toContain('stateFacts.CA.method');
+    expect(r.states.UT!.credit.kind).toBe('known');
+  });
+});

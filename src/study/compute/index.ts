@@ -17,7 +17,8 @@ import {
   qualifiedContractResearch,
   qualifiedSupplies,
 } from '../../rules/federal/qre-categories.js';
-import { computeIdaho, sourceQres } from '../../rules/states/index.js';
+import { disqualifiedSchedule, multistateSchedule, multistateSummary, sourceQres } from '../../rules/states/index.js';
+import { idahoCarryforwardSchedule, idahoInputFromStudy, idahoOwnersSchedule, normalisedHistory, stateName } from './states.js';
 import type { Study } from '../model.js';
 import type { FormResult, LineValue, StudyResult } from './result.js';
 import { computeEmployeeWages, totalQualifiedWages } from './wages.js';
@@ -204,46 +205,93 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   if (sectionG.schedule) schedules.sectionG = sectionG.schedule;
   forms.f6765 = formOf(law, 'f6765', period, f6765Lines);
 
-  // States: Idaho in full when the taxpayer has Idaho activity
+  // States: every state of the study from the same sourced records (Idaho in full)
   const states: StudyResult['states'] = {};
   const notes: string[] = [...(federal.notes ?? [])];
   const stateVals: Val<unknown>[] = [];
-  if (study.taxpayer.states.includes('ID')) {
+  const stateList = statesInStudy(study).filter((st) => study.taxpayer.states.includes(st));
+  if (stateList.length) {
     const qualifying = new Set(study.components.filter((c) => c.qualification === 'qualifies').map((c) => c.id));
     const undecided = new Set(study.components.filter((c) => c.qualification === 'needs_information').map((c) => c.id));
-    const sourced = sourceQres(view, { state: 'ID', records: study, qualifying, undecided });
-    const idHistory = history.map((h) => ({
-      yearBegun: yearBegun(taxPeriod(h.period.start, h.period.end)),
-      ...(h.qreByState?.ID !== undefined ? { qre: h.qreByState.ID } : {}),
-      ...(h.grossReceiptsByState?.ID !== undefined ? { grossReceipts: h.grossReceiptsByState.ID } : {}),
-    }));
-    const idaho = computeIdaho(law, {
+    const stHistory = normalisedHistory(history);
+    const idQres = sourceQres(view, { state: 'ID', records: study, qualifying, undecided }).byCategory;
+    const idahoFacts = idahoInputFromStudy(study, stHistory, period, s174, idQres);
+    const rows = multistateSummary(law, {
       period,
+      records: study,
+      qualifying,
+      undecided,
+      states: stateList,
       entityType: study.taxpayer.entityType as never,
-      qres: { wages: sourced.byCategory.wages, supplies: sourced.byCategory.supplies, computers: sourced.byCategory.computers, contract: sourced.byCategory.contract },
-      history: idHistory,
-      ...(bf.federalStartUp !== undefined ? { federalStartUp: bf.federalStartUp } : {}),
-      ...(bf.idahoBusinessSince !== undefined ? { idahoBusinessSince: bf.idahoBusinessSince } : {}),
-      ...(bf.basePeriod?.some((y) => y.idahoQre !== undefined || y.idahoGrossReceipts !== undefined)
-        ? {
-            basePeriod: bf.basePeriod
-              .filter((y) => y.idahoQre !== undefined || y.idahoGrossReceipts !== undefined)
-              .map((y) => ({ yearBegun: y.year, ...(y.idahoQre !== undefined ? { qre: y.idahoQre } : {}), ...(y.idahoGrossReceipts !== undefined ? { grossReceipts: y.idahoGrossReceipts } : {}) })),
-          }
-        : {}),
-      ...(study.elections.idahoStartupElection !== undefined ? { startupElectionYear: study.elections.idahoStartupElection ? parts(period.start).y : undefined } : {}),
+      history: stHistory,
+      ...(study.grossReceipts !== undefined ? { grossReceipts: study.grossReceipts } : {}),
+      ...(study.grossReceiptsByState ? { grossReceiptsByState: study.grossReceiptsByState } : {}),
+      ...(bf.firstTaxYearStart ? { firstTaxYearStart: bf.firstTaxYearStart } : {}),
+      federal: {
+        qres: total,
+        ...(federal.chosen ? { method: federal.chosen.method } : {}),
+        credit: federal.credit,
+        ...(bf.federalStartUp !== undefined ? { startUp: bf.federalStartUp } : {}),
+      },
+      ...(study.stateFacts ? { stateFacts: study.stateFacts } : {}),
+      idaho: idahoFacts,
       options: study.elections.options ?? {},
-    } as never);
-    forms.id67 = formOf(law, 'id-67', period, idaho.lines as Record<string, Val<LineValue>>);
-    states.ID = { name: 'Idaho', credit: idaho.credit.earned };
-    stateVals.push(idaho.credit.earned);
-    if (sourced.disqualified.length) notes.push(`Idaho: ${sourced.disqualified.length} federally qualified line(s) are not Idaho QREs (work done outside Idaho).`);
+    });
+    for (const r of rows) {
+      states[r.state] = {
+        name: stateName(r.state),
+        credit: r.credit,
+        qre: r.qres.total,
+        ...(r.missing.length ? { missing: r.missing } : {}),
+        refundable: r.refundable,
+        carryforwardYears: r.carryforwardYears,
+        ...(r.notes.length ? { note: r.notes.join(' ') } : {}),
+      };
+      stateVals.push(r.credit);
+      if (r.state === 'ID' && r.idaho) {
+        forms.id67 = formOf(law, 'id-67', period, r.idaho.lines as Record<string, Val<LineValue>>);
+        stateVals.push(...Object.values(r.idaho.lines));
+        const disq = disqualifiedSchedule(r.qres);
+        if (disq.rows.length) schedules['disqualified.id'] = disq as never;
+        if (r.qres.disqualified.length) notes.push(`Idaho: ${r.qres.disqualified.length} federally qualified line(s) are not Idaho QREs (work done outside Idaho); see schedule disqualified.id.`);
+        const cf = idahoCarryforwardSchedule(r.idaho);
+        if (cf) schedules['carryforward.id'] = cf;
+        if (r.idaho.owners.length) schedules['owners.id'] = idahoOwnersSchedule(r.idaho);
+      }
+    }
+    // HB 559: when the conservative reading leaves no Idaho credit, show what the other reading gives
+    const id = rows.find((r) => r.state === 'ID');
+    const opts = study.elections.options ?? {};
+    if (id && id.credit.kind === 'known' && id.credit.value === 0 && (opts['us.id.research.hb559_mode'] ?? 'per_dollar_exclusion') === 'per_dollar_exclusion' && view.period.start >= '2025-01-01') {
+      const alt = multistateSummary(law, {
+        period,
+        records: study,
+        qualifying,
+        undecided,
+        states: ['ID'],
+        entityType: study.taxpayer.entityType as never,
+        history: stHistory,
+        idaho: { ...idahoFacts, options: { ...opts, 'us.id.research.hb559_mode': 'transition_only' } },
+        options: { ...opts, 'us.id.research.hb559_mode': 'transition_only' },
+      })[0]!;
+      if (alt.credit.kind === 'known' && alt.credit.value > 0) {
+        const msg = `Under the other reading of HB 559 (us.id.research.hb559_mode = transition_only) the Idaho credit earned would be $${Math.round(alt.credit.value / 100).toLocaleString('en-US')}.`;
+        states.ID = { ...states.ID!, note: [msg, states.ID!.note].filter(Boolean).join(' ') };
+        notes.push(`Idaho: ${msg}`);
+      }
+    }
+    const ms = multistateSchedule(rows);
+    const fedRow = ms.rows.find((r) => String(r.cells.jurisdiction).startsWith('Federal'));
+    if (fedRow) {
+      fedRow.cells.credit = federal.credit.kind === 'known' ? federal.credit.value : null;
+      fedRow.cells.status = federal.credit.kind === 'known' ? `Form 6765 line 28 (${federal.chosen?.method === 'regular' ? 'regular credit' : 'ASC'})` : 'unknown (see Form 6765)';
+    }
+    schedules.multistate = ms as never;
   }
 
   const allVals: Val<unknown>[] = [...(passThrough ? [passThrough.entity] : []), wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(f6765Lines), ...stateVals, s174.history, sectionG.requirement];
   const flags = new Map<string, ReturnType<typeof collectFlags>[number]>();
   for (const v of allVals) for (const f of collectFlags(v.why)) if (!flags.has(f.option)) flags.set(f.option, f);
-  for (const f of passThrough?.flags ?? []) if (!flags.has(f.option)) flags.set(f.option, f);
   for (const f of passThrough?.flags ?? []) if (!flags.has(f.option)) flags.set(f.option, f);
 
   const chosen = federal.chosen ?? { method: 'asc' as const, section280c: false };

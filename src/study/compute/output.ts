@@ -144,7 +144,7 @@ export function renderSummary(r: StudyResult, opts: { lines?: boolean } = {}): s
   if (states.length) {
     out.push('');
     out.push('State credits');
-    for (const [code, s] of states) out.push(`  ${`${s.name} (${code})`.padEnd(48)}${showVal(s.credit).padStart(14)}${s.note ? `  ${s.note}` : ''}`);
+    for (const [code, s] of states) out.push(`  ${`${s.name} (${code})`.padEnd(48)}${showVal(s.credit).padStart(14)}${s.note && s.credit.kind !== 'na' ? `  ${s.note}` : ''}`);
   }
   const sch = r.schedules ?? {};
   const money = (v: CellValue | undefined) => (typeof v === 'number' ? formatDollars(roundToDollar(v as Cents)) : 'unknown');
