@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
 import { runServe, type RunningServer } from '../../src/cli/serve.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -62,6 +63,25 @@ describe.skipIf(!have)('the web app in chromium', () => {
     const before = await federal();
     expect(before).toBeGreaterThan(0);
     await shot('1-dashboard');
+
+    // the quick check, before any data: the answers of a worked example (test/assist/fixtures/quickcheck)
+    const answers = (parseYaml(readFileSync(join(ROOT, 'test', 'assist', 'fixtures', 'quickcheck', 'ai-native-product.yaml'), 'utf8')) as { answers: Record<string, unknown> }).answers;
+    await page.getByRole('link', { name: 'Quick check' }).click();
+    for (const [k, v] of Object.entries(answers)) {
+      const field = page.locator(`[id="qc-${k}"]`);
+      if (Array.isArray(v) && (await field.evaluate((el) => el.tagName)) === 'FIELDSET') {
+        for (const x of v) await field.locator(`input[type=checkbox]`).nth(await field.locator('label').evaluateAll((ls, want) => ls.findIndex((l) => (l as HTMLLabelElement).dataset.value === want), String(x))).check();
+      } else if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(String(v));
+      else if (Array.isArray(v)) await field.fill(v.join(', '));
+      else if (typeof v === 'object' && v) await field.fill(Object.entries(v).map(([y, a]) => `${y}: ${String(a)}`).join(', '));
+      else await field.fill(String(v));
+    }
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await page.getByTestId('quick-check-result').getByText('Verdict: likely').waitFor();
+    expect(await page.getByTestId('quick-check-result').textContent()).toContain('$22,050 – $109,760');
+    await shot('1b-quick-check');
+    await page.getByRole('link', { name: /Tax year 2025/ }).click();
+    await page.getByTestId('federal-credit').waitFor();
 
     // a line's why?
     await page.getByRole('tab', { name: 'Forms' }).click();

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Client, type Me } from './api';
 import { Login } from './pages/Login';
 import { StudyPage } from './pages/Study';
+import { QuickCheck } from './pages/QuickCheck';
 
 /** Hash routes: #/ (home), #/studies/<id>/<tab>. */
 function useHash(): string {
@@ -47,6 +48,7 @@ export function App() {
     <>
       <header className="top">
         <a className="brand" href="#/">rdcredit</a>
+        <a href="#/quick-check">Quick check</a>
         <span className="spacer" />
         <span>
           {me.user.name} ({me.user.memberships.map((x) => `${x.firmName ?? x.firmId}: ${me.roles[x.role] ?? x.role}`).join('; ')})
@@ -88,6 +90,8 @@ export function App() {
         <main>
           {studyId ? (
             <StudyPage key={studyId} id={studyId} tab={tab} me={me} />
+          ) : hash.startsWith('#/quick-check') ? (
+            <QuickCheck />
           ) : (
             <section>
               <h1>Clients</h1>
