@@ -13,6 +13,8 @@ import { runImport } from './import.js';
 import { runQuickCheck } from './quickcheck.js';
 import { runDraft } from './draft.js';
 import { runQualify } from './qualify.js';
+import { runAudit, runForms, runRefundPacket, runReport, runWorkpapers } from './outputs.js';
+import { runVerify } from './verify.js';
 
 const program = new Command();
 program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
@@ -50,12 +52,15 @@ program
   .command('import')
   .argument('<study>', 'study folder')
   .argument('<file>', 'source file (CSV, XLSX, JSON, git log)')
-  .option('--kind <kind>', 'payroll | w2 | time | gl | contractors | cloud | mlflow | git (detected when omitted)')
+  .option('--kind <kind>', 'payroll | w2 | time | ledger | contractors | cloud | mlflow | git (detected when omitted)')
   .option('--profile <profile>', 'vendor header profile (detected when omitted)')
   .option('--accept-skip <rows>', 'comma-separated row numbers with errors to skip', (v) => v.split(',').map((x) => Number(x.trim())))
-  .option('--db <dir>', 'embedded database directory (default: <study>/.rdcredit/db)')
-  .description('import a source file: kept byte for byte in the ledger, normalised into the study')
-  .action(async (study: string, file: string, opts: { kind?: string; profile?: string; acceptSkip?: number[]; db?: string }) => {
+  .option('--map <file>', 'component map (YAML): projects, tags, accounts and evidence → components')
+  .option('--replace <sha>', 'SHA-256 (or a unique prefix of ≥ 8 hex digits) of an earlier import whose rows this file replaces; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--year <year>', 'payroll and ledger: keep only this calendar year', year)
+  .option('--db <dir|url>', 'also save the study and keep the raw file in this store (PGlite data directory or postgres:// URL)')
+  .description('import a source file: kept byte for byte in the ledger, normalised into the study (all or nothing; the same file twice changes nothing)')
+  .action(async (study: string, file: string, opts: { kind?: string; profile?: string; acceptSkip?: number[]; db?: string; map?: string; replace?: string[]; year?: number }) => {
     process.exitCode = await runImport(study, file, opts);
   });
 
@@ -66,6 +71,73 @@ program
   .description('the four-part test, exclusions, substantially-all and exam readiness per business component')
   .action(async (study: string, o: { json?: boolean }) => {
     process.exitCode = await runQualify(study, o);
+  });
+
+program
+  .command('forms')
+  .argument('<study>', 'study folder')
+  .option('--format <format>', 'json | csv | pdf', 'pdf')
+  .option('--out <dir>', 'folder to write the forms into', 'out/forms')
+  .description('Form 6765 (Sections A–G), Form 8974, Idaho Form 67 and the schedules as JSON, CSV or PDF')
+  .action(async (study: string, o: { format: string; out: string }) => {
+    process.exitCode = await runForms(study, o);
+  });
+
+program
+  .command('report')
+  .argument('<study>', 'study folder')
+  .option('--format <format>', 'html | pdf', 'html')
+  .option('--out <file>', 'file to write', 'out/study-report.html')
+  .description('the study report a CPA signs and an examiner reads (HTML or PDF, no browser needed)')
+  .action(async (study: string, o: { format: string; out: string }) => {
+    process.exitCode = await runReport(study, o);
+  });
+
+program
+  .command('workpapers')
+  .argument('<study>', 'study folder')
+  .option('--out <file>', 'XLSX file to write', 'out/workpapers.xlsx')
+  .option('--db <dir>', 'embedded database with the evidence ledger (default: <study>/.rdcredit/db)')
+  .option('--prepared-by <name>', 'preparer named on the cover')
+  .description('XLSX workpapers with live formulas and a source on every row')
+  .action(async (study: string, o: { out: string; db?: string; preparedBy?: string }) => {
+    process.exitCode = await runWorkpapers(study, o);
+  });
+
+program
+  .command('audit')
+  .argument('<study>', 'study folder')
+  .option('--out <file>', 'zip file to write', 'out/audit-file.zip')
+  .option('--db <dir>', 'embedded database with the evidence ledger (default: <study>/.rdcredit/db)')
+  .option('--prepared-by <name>', 'preparer named in the manifest')
+  .description('the audit file: report, forms, workpapers, ledger manifest and raw files, with a root hash')
+  .action(async (study: string, o: { out: string; db?: string; preparedBy?: string }) => {
+    process.exitCode = await runAudit(study, o);
+  });
+
+program
+  .command('verify')
+  .argument('<path>', 'an audit file (.zip), a study folder or an embedded database directory')
+  .option('--root <hash>', 'root hash recorded when the audit file was made')
+  .option('--head <hash>', 'ledger head hash recorded earlier')
+  .option('--db <dir>', 'embedded database directory')
+  .option('--url <url>', 'PostgreSQL URL instead of an embedded database')
+  .option('--json', 'print the checks as JSON')
+  .description('prove that nothing in an audit file or evidence ledger was changed, removed or reordered')
+  .action(async (path: string, o: { root?: string; head?: string; db?: string; url?: string; json?: boolean }) => {
+    process.exitCode = await runVerify(path, o);
+  });
+
+program
+  .command('refund-packet')
+  .argument('<study>', 'study folder')
+  .option('--json', 'print the packet as JSON')
+  .option('--csv <file>', 'write the packet as CSV')
+  .option('--out <file>', 'write the packet as markdown')
+  .option('--signer <text>', '"Name, Title, Date" of the person signing the claim')
+  .description('the items of information a research credit refund claim needs, with what is missing (exit 1 if incomplete)')
+  .action(async (study: string, o: { json?: boolean; csv?: string; out?: string; signer?: string }) => {
+    process.exitCode = await runRefundPacket(study, o);
   });
 
 program

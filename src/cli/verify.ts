@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyAuditFile } from '../reports/audit/index.js';
+import { folderEvidence } from '../evidence/file-ledger.js';
 import { openStore } from '../store/index.js';
 
 export interface VerifyOptions {
@@ -69,6 +70,19 @@ export async function runVerify(path: string, opts: VerifyOptions = {}): Promise
   } else {
     const candidates = opts.db ? [opts.db] : [join(path, '.rdcredit', 'db'), path];
     const dir = candidates.find(isPgliteDir);
+    if (!dir && !opts.db && existsSync(join(path, '.rdcredit', 'ledger'))) {
+      // A study folder's own file ledger (rdcredit import without --db)
+      const ledger = folderEvidence(path).ledger;
+      let lines: Line[];
+      try {
+        const v = await ledger.verify(opts.head ? { expectedHead: opts.head } : {});
+        const head = (await ledger.entries()).at(-1)?.hash;
+        lines = [{ ok: v.ok, name: `evidence ledger chain (${v.entries} entries${head ? `, head ${head}` : ''})`, ...(v.ok ? {} : { detail: v.problems.map((p) => p.message).join('; ') }) }];
+      } catch (e) {
+        lines = [{ ok: false, name: 'evidence ledger can be read', detail: (e as Error).message }];
+      }
+      return report(lines, `Evidence ledger in ${join(path, '.rdcredit', 'ledger')}`, print, json);
+    }
     if (!dir) {
       print(`${path}: no evidence ledger found (looked for an embedded database in ${candidates.join(' and ')}); nothing has been imported into this study yet.`);
       return 2;

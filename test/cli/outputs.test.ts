@@ -1,0 +1,82 @@
+/**
+ * The defence workflow through the real command line: import a payroll file into a copy of the
+ * Gem State study, then write the forms, report, workpapers and audit file; verify the audit file
+ * against its recorded root hash; a changed byte or a changed ledger is caught.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..', '..');
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+const ok = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const tmp = mkdtempSync(join(tmpdir(), 'rdcredit-outputs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const PAYROLL = `check_date,employee_id,employee_name,earning_type,amount,work_state
+2023-06-30,GSF-900,New Researcher,Regular,"40,000.00",ID
+2023-12-29,GSF-900,New Researcher,Regular,"40,000.50",ID
+`;
+
+describe('rdcredit outputs and verify', () => {
+  const study = join(tmp, 'gem');
+  cpSync(join(root, 'examples', 'gem-state-fabrication'), study, { recursive: true });
+  const payroll = join(tmp, 'payroll-2023.csv');
+  writeFileSync(payroll, PAYROLL);
+
+  it('import keeps the raw file in the study’s ledger; importing it again changes nothing', () => {
+    const first = run('import', study, payroll);
+    expect(first.status, first.stderr + first.stdout).toBe(0);
+    const employees = readFileSync(join(study, 'employees.csv'), 'utf8');
+    expect(employees).toMatch(/GSF-900/);
+    const again = run('import', study, payroll);
+    expect(again.status).toBe(0);
+    expect(again.stdout + again.stderr).toMatch(/already imported/);
+    expect(readFileSync(join(study, 'employees.csv'), 'utf8')).toBe(employees);
+    const v = run('verify', study);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/evidence ledger chain \(1 entries/);
+  }, 120_000);
+
+  it('writes forms, report and workpapers', () => {
+    ok('forms', study, '--format', 'csv', '--out', join(tmp, 'forms'));
+    expect(readdirSync(join(tmp, 'forms'))).toContain('id67.csv');
+    ok('report', study, '--format', 'html', '--out', join(tmp, 'report.html'));
+    expect(readFileSync(join(tmp, 'report.html'), 'utf8')).toMatch(/Gem State Fabrication/);
+    ok('workpapers', study, '--out', join(tmp, 'wp.xlsx'));
+    expect(readFileSync(join(tmp, 'wp.xlsx')).subarray(0, 2).toString()).toBe('PK');
+  }, 180_000);
+
+  it('the audit file verifies against its root hash, holds the raw import, and a changed byte is caught', () => {
+    const zip = join(tmp, 'audit.zip');
+    const out = ok('audit', study, '--out', zip);
+    const rootHash = /root hash ([0-9a-f]{64})/.exec(out)![1]!;
+    const v = run('verify', zip, '--root', rootHash);
+    expect(v.status, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/evidence ledger chain \(1 entries\)/);
+    const bytes = readFileSync(zip);
+    expect(bytes.includes(Buffer.from('payroll-2023.csv'))).toBe(true);
+    // Flip one byte in the middle of the archive
+    const bad = Buffer.from(bytes);
+    bad[Math.floor(bad.length / 2)] ^= 0x01;
+    writeFileSync(join(tmp, 'bad.zip'), bad);
+    const w = run('verify', join(tmp, 'bad.zip'), '--root', rootHash);
+    expect(w.status).toBe(1);
+    expect(w.stdout).toMatch(/NOT VERIFIED|FAIL/);
+  }, 240_000);
+
+  it('a change to a raw file kept in the study’s ledger is caught by verify', () => {
+    const dir = join(study, '.rdcredit', 'ledger', 'blobs');
+    expect(existsSync(dir)).toBe(true);
+    const target = join(dir, readdirSync(dir)[0]!);
+    const orig = readFileSync(target);
+    const changed = Buffer.from(orig);
+    changed[changed.length - 2] ^= 0x01;
+    writeFileSync(target, changed);
+    const v = run('verify', study);
+    expect(v.status).toBe(1);
+    writeFileSync(target, orig);
+  }, 60_000);
+});
