@@ -729,7 +729,7 @@ export function createApp(ws: Workspace, opts: AppOptions = {}): { app: Hono; de
     if (!sid) return undefined;
     const key = sha256(sid);
     const hit = sessionCache.get(key);
-    if (hit && Date.now() - hit.at < 5_000) return hit;
+    if (hit && Date.now() - hit.at < 15_000) return hit;
     const s = await sessionUser(ws.db, sid);
     const user = s && (await userById(ws.db, s.userId));
     if (!s || !user) {

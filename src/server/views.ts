@@ -65,7 +65,17 @@ export function score(checks: ReadinessCheck[]): number {
   return Math.round((pts / (2 * scored.length)) * 100);
 }
 
-export async function buildDashboard(ws: Workspace, id: string) {
+/** The dashboard, built once per state of the study (see Workspace.stateKey). */
+export async function buildDashboard(ws: Workspace, id: string): Promise<unknown> {
+  const key = ws.stateKey(id);
+  const hit = ws.viewCache.get(id);
+  if (hit && hit.key === key) return hit.value;
+  const value = await dashboard(ws, id);
+  if (ws.stateKey(id) === key) ws.viewCache.set(id, { key, value });
+  return value;
+}
+
+async function dashboard(ws: Workspace, id: string) {
   const study = await ws.study(id);
   const r = await ws.result(id);
   const report = ws.qualification(study);

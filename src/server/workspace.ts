@@ -52,6 +52,12 @@ export class Workspace {
   private readonly studies = new Map<string, { rev: number; study: Study }>();
   private readonly results = new Map<string, StudyResult>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly tenancy = new Map<string, { firm_id: string; client_id: string }>();
+  private readonly versionCache = new Map<string, VersionInfo>();
+  private readonly qualCache = new Map<string, QualificationReport | undefined>();
+  /** Derived views (the dashboard) by study, valid until the study or its review state changes. */
+  readonly viewCache = new Map<string, { key: string; value: unknown }>();
+  private readonly reviewRev = new Map<string, number>();
   private rev = 0;
 
   constructor(
@@ -68,7 +74,11 @@ export class Workspace {
 
   /** Resolves a user's access to a study; 404 when the study is not in one of the user's firms (or clients). */
   async access(user: User, studyId: string, permission: Permission): Promise<Access> {
-    const row = (await this.db.query<{ firm_id: string; client_id: string }>('select firm_id, client_id from study where id = $1', [studyId]))[0];
+    let row = this.tenancy.get(studyId);
+    if (!row) {
+      row = (await this.db.query<{ firm_id: string; client_id: string }>('select firm_id, client_id from study where id = $1', [studyId]))[0];
+      if (row) this.tenancy.set(studyId, row);
+    }
     const m = row && user.memberships.find((x) => x.firmId === row.firm_id);
     if (!row || !m || (m.role === 'client_contributor' && m.clientId !== row.client_id)) throw notFound('study');
     if (!can(m.role, permission)) throw forbidden(`the role ${m.role} may not do this (${permission})`);
@@ -131,11 +141,34 @@ export class Workspace {
     return this.law.for(taxPeriod(study.taxpayer.period.start, study.taxpayer.period.end), study.elections.options ?? {});
   }
 
+  /** The qualification report (cached for the working copy of a study). */
   qualification(study: Study): QualificationReport | undefined {
-    return this.ext.qualification?.qualify(this.law, study);
+    if (!this.ext.qualification) return undefined;
+    const cached = this.studies.get(study.id);
+    const key = cached?.study === study ? `${study.id}\u0000${cached.rev}` : undefined;
+    if (key && this.qualCache.has(key)) return this.qualCache.get(key);
+    const r = this.ext.qualification.qualify(this.law, study);
+    if (key) {
+      if (this.qualCache.size > 64) this.qualCache.delete(this.qualCache.keys().next().value!);
+      this.qualCache.set(key, r);
+    }
+    return r;
+  }
+
+  /** A key that changes whenever the study or its review state (version, sign-offs, comments) changes. */
+  stateKey(id: string): string {
+    return `${this.revOf(id)}:${this.reviewRev.get(id) ?? 0}:${this.ext.qualification ? 'q' : '-'}`;
+  }
+
+  private reviewChanged(id: string): void {
+    this.reviewRev.set(id, (this.reviewRev.get(id) ?? 0) + 1);
+    this.versionCache.delete(id);
+    this.viewCache.delete(id);
   }
 
   private invalidate(id: string): void {
+    this.reviewChanged(id);
+    this.tenancy.delete(id);
     this.studies.delete(id);
     for (const k of [...this.results.keys()]) if (k.startsWith(`${id}\u0000`)) this.results.delete(k);
   }
@@ -143,6 +176,8 @@ export class Workspace {
   // ── versions, locks, audit ─────────────────────────────────────────────────
 
   async version(id: string, db: Queryable = this.db): Promise<VersionInfo> {
+    const hit = this.versionCache.get(id);
+    if (hit) return hit;
     let r = (await db.query<{ version: number; status: 'open' | 'signed'; signed_at: string | null; signed_by: string | null }>(
       'select version, status, signed_at::text as signed_at, signed_by from study_version where study_id = $1 order by version desc limit 1',
       [id],
@@ -151,7 +186,9 @@ export class Workspace {
       await db.query("insert into study_version (study_id, version, status) values ($1, 1, 'open') on conflict do nothing", [id]);
       r = { version: 1, status: 'open', signed_at: null, signed_by: null };
     }
-    return { version: Number(r.version), status: r.status, ...(r.signed_at ? { signedAt: r.signed_at } : {}), ...(r.signed_by ? { signedBy: r.signed_by } : {}) };
+    const v: VersionInfo = { version: Number(r.version), status: r.status, ...(r.signed_at ? { signedAt: r.signed_at } : {}), ...(r.signed_by ? { signedBy: r.signed_by } : {}) };
+    this.versionCache.set(id, v);
+    return v;
   }
 
   async versions(id: string) {
@@ -210,6 +247,7 @@ export class Workspace {
       if (v.status === 'signed') {
         version = v.version + 1;
         await this.db.query("insert into study_version (study_id, version, status, opened_by) values ($1, $2, 'open', $3)", [a.studyId, version, a.user.id]);
+        this.versionCache.delete(a.studyId);
         await this.audit({ firmId: a.firmId, studyId: a.studyId, userId: a.user.id, action: 'version.open', target: `version:${version}`, before: { version: v.version, status: 'signed' }, after: { version, status: 'open', reason: action } });
         opened = true;
       }
@@ -248,9 +286,11 @@ export class Workspace {
       if (need.length) throw new ApiError('conflict', `the ${stage.replace('_', ' ')} sign-off needs first: ${need.map((s) => s.replace('_', ' ')).join(', ')}`);
       const prior = [...done].filter((s) => s !== stage);
       await this.db.query('insert into signoff (study_id, version, stage, user_id, note) values ($1, $2, $3, $4, $5)', [a.studyId, v.version, stage, a.user.id, note ?? null]);
+      this.reviewChanged(a.studyId);
       if (stage === 'signing') {
         const snapshot = await this.study(a.studyId);
         await this.db.query("update study_version set status = 'signed', signed_at = now(), signed_by = $3, snapshot = $4 where study_id = $1 and version = $2", [a.studyId, v.version, a.user.id, JSON.stringify(snapshot)]);
+        this.reviewChanged(a.studyId);
       }
       await this.audit({ firmId: a.firmId, studyId: a.studyId, userId: a.user.id, action: `signoff.${stage}`, target: `version:${v.version}`, before: { signoffs: prior }, after: { signoffs: [...prior, stage], ...(note ? { note } : {}) } });
       return { version: v.version, stage, locked: stage === 'signing' };
@@ -268,6 +308,7 @@ export class Workspace {
   async addComment(a: Access, target: string, body: string) {
     const v = await this.version(a.studyId);
     const r = (await this.db.query<{ id: string }>('insert into study_comment (study_id, version, target, body, user_id) values ($1, $2, $3, $4, $5) returning id', [a.studyId, v.version, target, body, a.user.id]))[0]!;
+    this.reviewChanged(a.studyId);
     await this.audit({ firmId: a.firmId, studyId: a.studyId, userId: a.user.id, action: 'comment.add', target, after: { id: Number(r.id), body } });
     return { id: Number(r.id), version: v.version };
   }
