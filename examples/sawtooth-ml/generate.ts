@@ -244,6 +244,8 @@ export function buildStudy(seed = SEED): Study {
       regularTax: dollars(0),
       tentativeMinimumTax: dollars(0),
       priorCredits: dollars(0),
+      // 2024 was a loss year too: nothing of a carryback could be absorbed there
+      priorYearRoom: dollars(0),
       returnFiledDate: isoDate(`${YEAR + 1}-04-15`),
       originalReturn: true,
       payrollTaxes: payrollQuarters(employees),

@@ -186,3 +186,26 @@ describe('states in the pipeline', () => {
     expect(r.states.UT!.credit.kind).toBe('known');
   });
 });
+
+describe('§38(c) and the §39 ledger', () => {
+  it('a loss year carries forward what the payroll election leaves of line 28', () => {
+    const r = results['sawtooth-ml']!;
+    const l = r.forms.f6765!.lines;
+    const cf = r.schedules!['carryforward.federal']!;
+    expect(cf.totals!.remaining).toBe(known(l['28'] as never) - known(l['36'] as never));
+  });
+
+  it('with tax to absorb it, the oldest vintage is used first', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.elections.payrollElection = { elect: false };
+    s.taxFacts = { ...s.taxFacts, regularTax: 100_000_00 as Cents, carryforwards: [{ vintage: '2023', amount: 40_000_00 as Cents }] };
+    const r = computeStudy(law, s);
+    const rows = r.schedules!['carryforward.federal']!.rows;
+    const v2023 = rows.find((x) => x.cells.vintage === '2023')!;
+    const v2025 = rows.find((x) => x.cells.vintage === '2025')!;
+    expect(v2023.cells.used).toBe(40_000_00);
+    // §38(c): room = net income tax − greater of TMT (0) and 25% of net regular tax above $25,000
+    const room = 100_000_00 - Math.round((100_000_00 - 25_000_00) * 0.25);
+    expect((v2023.cells.used as number) + (v2025.cells.used as number)).toBe(room);
+  });
+});

@@ -7,7 +7,7 @@
 import { explainer, type Val } from '../../explain/index.js';
 import type { Law, LawView } from '../../law/law.js';
 import { sub, ZERO, type Cents } from '../../money/cents.js';
-import { taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
+import { periodLabel, taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
 import { applyPayrollCredit, type PayrollCreditResult } from '../../rules/federal/form8974.js';
 import { esbTest, qsbTest, type GrossReceiptsYear } from '../../rules/federal/gross-receipts-tests.js';
 import { section38Limit } from '../../rules/federal/irc38-limit.js';
@@ -181,11 +181,12 @@ function ledgerSchedule(r: Section39Result, opening: { vintage: string; amount: 
   const expired = new Map<string, Cents>();
   for (const y of r.years) for (const e of y.expired) expired.set(e.vintage, ((expired.get(e.vintage) ?? 0) + e.amount) as Cents);
   const closing = new Map(r.closing.map((c) => [c.vintage, c]));
-  const vintages = [...opening.map((o) => ({ label: o.vintage, start: o.amount })), { label: String(yearBegun(period)), start: generated ?? ZERO }];
-  const labels = new Set([...used.keys(), ...expired.keys(), ...closing.keys()]);
+  const vintages = [
+    ...opening.map((o) => ({ label: o.vintage, key: periodLabel(vintagePeriod(o.vintage)), start: o.amount })),
+    { label: String(yearBegun(period)), key: periodLabel(period), start: generated ?? ZERO },
+  ];
   const rows = vintages.map((v) => {
-    // ledger labels are period labels; match by the year begun
-    const key = [...labels].find((l) => l.startsWith(v.label.slice(0, 4))) ?? v.label;
+    const key = v.key;
     return {
       cells: {
         vintage: v.label,

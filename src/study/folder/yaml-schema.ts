@@ -66,6 +66,11 @@ interface OwnerOut {
         regularTax?: Cents | undefined;
         tentativeMinimumTax?: Cents | undefined;
         carryforwards?: { vintage: string; amount: Cents }[] | undefined;
+        priorCredits?: Cents | undefined;
+        otherCreditsAhead?: Cents | undefined;
+        eligibleSmallBusiness?: boolean | undefined;
+        apportionedThreshold?: Cents | undefined;
+        priorYearRoom?: Cents | undefined;
       }
     | undefined;
 }
@@ -86,6 +91,11 @@ const owner: z.ZodType<OwnerOut, unknown> = z.lazy(() =>
         regularTax: opt(m),
         tentativeMinimumTax: opt(m),
         carryforwards: opt(z.array(z.strictObject({ vintage: reqText, amount: m }))),
+        priorCredits: opt(m),
+        otherCreditsAhead: opt(m),
+        eligibleSmallBusiness: opt(b),
+        apportionedThreshold: opt(m),
+        priorYearRoom: opt(m),
       }),
     ),
   }),
@@ -110,6 +120,8 @@ const taxFacts = z.strictObject({
   tentativeMinimumTax: opt(m),
   priorCredits: opt(m),
   otherGeneralBusinessCredits: opt(m),
+  priorYearRoom: opt(m),
+  passThroughCreditsReceived: opt(z.array(z.strictObject({ from: reqText, amount: m }))),
   carryforwards: opt(z.array(z.strictObject({ vintage: reqText, amount: m }))),
   payrollTaxes: opt(
     z.array(
@@ -142,6 +154,7 @@ const elections = z.strictObject({
   ),
   section174Transition: opt(codec(oneOf(['deduct_2025', 'ratable_2025_2026', 'continue'] as const))),
   idahoStartupElection: opt(b),
+  idahoStartupElectionYear: opt(codec(integer)),
   options: opt(z.record(z.string(), reqText)),
 });
 
