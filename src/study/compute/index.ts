@@ -18,6 +18,7 @@ import {
   qualifiedSupplies,
 } from '../../rules/federal/qre-categories.js';
 import { disqualifiedSchedule, multistateSchedule, multistateSummary, sourceQres } from '../../rules/states/index.js';
+import { idahoStartupComparison } from '../../rules/states/idaho/startup-comparison.js';
 import { idahoCarryforwardSchedule, idahoInputFromStudy, idahoOwnersSchedule, normalisedHistory, stateName } from './states.js';
 import type { Study } from '../model.js';
 import type { FormResult, LineValue, StudyResult } from './result.js';
@@ -279,6 +280,30 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
         states.ID = { ...states.ID!, note: [msg, states.ID!.note].filter(Boolean).join(' ') };
         notes.push(`Idaho: ${msg}`);
       }
+    }
+    // The Idaho start-up election, with and without, for this year (earlier years need their own studies)
+    if (stateList.includes('ID')) {
+      const cmp = idahoStartupComparison(law, [
+        {
+          input: { ...(idahoFacts as object), period, qres: { wages: idQres.wages, supplies: idQres.supplies, computers: idQres.computers, contract: idQres.contract } } as never,
+          ...(study.elections.idahoStartupElection !== undefined ? { elected: study.elections.idahoStartupElection } : {}),
+        },
+      ], study.elections.idahoStartupElectionYear !== undefined ? { electionYear: study.elections.idahoStartupElectionYear } : {});
+      const money = (v: Val<Cents>) => (v.kind === 'known' ? v.value : null);
+      schedules['id.startup'] = {
+        id: 'id.startup',
+        title: 'Idaho start-up election: the credit with and without it (irrevocable once made)',
+        citation: [{ title: 'IDAPA 35.01.01.721(01)' }, { title: 'Idaho Code § 63-3029G(2)(b)(ii)' }],
+        columns: [
+          { key: 'year', label: 'Tax year', kind: 'text' },
+          { key: 'without', label: 'Credit without the election', kind: 'money' },
+          { key: 'withElection', label: 'Credit with the election', kind: 'money' },
+          { key: 'difference', label: 'Difference', kind: 'money' },
+          { key: 'actual', label: 'As elected', kind: 'money' },
+        ],
+        rows: cmp.rows.map((r) => ({ cells: { year: String(r.year), without: money(r.without), withElection: money(r.withElection), difference: money(r.difference), actual: money(r.actual) }, source: 'us.id.research.startup_comparison' })),
+        notes: [...cmp.problems.map((p) => `${p.year}: ${p.message}`), 'Earlier years are compared when their studies are in the same store (one study per tax year).'],
+      };
     }
     const ms = multistateSchedule(rows);
     const fedRow = ms.rows.find((r) => String(r.cells.jurisdiction).startsWith('Federal'));
