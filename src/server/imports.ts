@@ -1,17 +1,16 @@
 /**
  * Imports through the API: a preview of the column mapping from the head of a file, and import
- * jobs that keep the file byte for byte in the evidence ledger, run the streaming importer with
- * progress, and merge the accepted records into the study (re-importing the same file replaces
- * the rows it brought the first time).
+ * jobs that run the same service as `rdcredit import` (src/importers/ingest.ts: parse, validate and
+ * merge all or nothing; the raw bytes in the evidence ledger; the import log) with progress.
  */
-import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { detectProfile, importFile, type Diagnostic, type ImportKind, type ImportResult } from '../importers/index.js';
+import { detectProfile, planImport, type Diagnostic, type ImportKind, type ImportResult } from '../importers/index.js';
 import { readCsv } from '../importers/csv.js';
-import type { Employee, EvidenceItem, Study } from '../study/model.js';
+import type { Study } from '../study/model.js';
 import { ApiError } from './errors.js';
 import type { Access, Workspace } from './workspace.js';
 
@@ -100,72 +99,14 @@ export interface ImportSummary {
   profile: string;
   sha256: string;
   accepted: boolean;
+  /** imported, already_imported (same SHA-256 imported before: nothing changed), rejected, failed. */
+  status: string;
+  message: string;
   diagnostics: Diagnostic[];
   stats: ImportResult['stats'];
-  merged?: { employeesAdded: number; employeesUpdated: number; time: number; supplies: number; contracts: number; computers: number; evidence: number; replacedFromEarlierImport: number };
+  /** Counts by list (time, employees, supplies, …) of what the merge added, updated and replaced. */
+  merged?: { added: Record<string, number>; updated: Record<string, number>; replaced: Record<string, number> };
   version?: number;
-}
-
-/** Merges imported records into a study; returns counts. Rows from an earlier import of the same file are replaced. */
-export function mergeRecords(study: Study, r: ImportResult): NonNullable<ImportSummary['merged']> {
-  const sha = r.sha256;
-  let replaced = 0;
-  const drop = <T extends { source?: { sha256?: string } }>(list: T[]) => {
-    const kept = list.filter((x) => x.source?.sha256 !== sha);
-    replaced += list.length - kept.length;
-    return kept;
-  };
-  const byId = <T extends { id: string }>(list: T[], add: T[]) => {
-    const ids = new Set(add.map((x) => x.id));
-    const kept = list.filter((x) => !ids.has(x.id));
-    replaced += list.length - kept.length;
-    return [...kept, ...add];
-  };
-  let added = 0;
-  let updated = 0;
-  const emps = new Map(study.employees.map((e) => [e.id, e]));
-  for (const e of r.records.employees) {
-    const old = emps.get(e.id);
-    if (!old) {
-      emps.set(e.id, e);
-      added++;
-      continue;
-    }
-    const merged: Employee = { ...old };
-    for (const [k, v] of Object.entries(e)) if (v !== undefined && !(k === 'officer' && v === false && old.officer)) (merged as unknown as Record<string, unknown>)[k] = v;
-    emps.set(e.id, merged);
-    updated++;
-  }
-  study.employees = [...emps.values()];
-  study.time = [...drop(study.time), ...r.records.time];
-  study.supplies = byId(drop(study.supplies), r.records.supplies);
-  study.contracts = byId(drop(study.contracts), r.records.contracts);
-  study.computers = byId(drop(study.computers), r.records.computers);
-  return {
-    employeesAdded: added,
-    employeesUpdated: updated,
-    time: r.records.time.length,
-    supplies: r.records.supplies.length,
-    contracts: r.records.contracts.length,
-    computers: r.records.computers.length,
-    evidence: r.records.evidence.length,
-    replacedFromEarlierImport: replaced,
-  };
-}
-
-function evidenceItems(r: ImportResult): EvidenceItem[] {
-  return r.records.evidence.map((e) => ({
-    id: `${e.kind === 'commit' ? 'GIT' : 'RUN'}-${e.id.slice(0, 16)}`,
-    kind: e.kind,
-    title: e.title,
-    ...(e.date ? { claimedDate: e.date } : {}),
-    capturedAt: new Date().toISOString(),
-    componentIds: e.componentId ? [e.componentId] : [],
-    employeeIds: [],
-    uri: `${e.source.system}:${e.id}`,
-    ...(e.status === 'failed' ? { outcome: 'failure' as const } : e.status === 'finished' ? { outcome: 'success' as const } : {}),
-    summary: `${e.status}; from ${r.profile} import ${r.sha256.slice(0, 12)}`,
-  }));
 }
 
 export class ImportJobs {
@@ -258,11 +199,11 @@ export class ImportJobs {
   private async run(a: Access, job: JobState, path: string, opts: { kind?: ImportKind; profile?: string; acceptSkip?: number[] }): Promise<JobState> {
     try {
       let last = 0;
-      const r = await importFile(path, {
+      const options = {
         ...(opts.kind ? { kind: opts.kind } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
         ...(opts.acceptSkip ? { acceptSkip: opts.acceptSkip } : {}),
-        onProgress: (read, total) => {
+        onProgress: (read: number, total: number) => {
           job.bytesRead = read;
           job.bytesTotal = total;
           const now = Date.now();
@@ -271,32 +212,47 @@ export class ImportJobs {
             this.emit(job);
           }
         },
-      });
-      r.diagnostics = r.diagnostics.map((d) => ({ ...d, file: job.fileName }));
-      job.sha256 = r.sha256;
+      };
+      // The same service as `rdcredit import`: plan (parse, validate, merge; no side effects), then
+      // commit (ledger, save, import log). Planned on the working copy; planned again under the
+      // study's lock only if the study changed meanwhile.
+      const base = await this.ws.study(a.studyId);
+      let plan = await planImport(base, path, options, this.ws.store);
+      job.sha256 = plan.sha256;
       job.bytesRead = job.bytesTotal;
-      const summary: ImportSummary = { kind: r.kind, profile: r.profile, sha256: r.sha256, accepted: r.accepted, diagnostics: r.diagnostics, stats: r.stats };
-      if (r.accepted) {
-        const bytes = readFileSync(path);
+      const summary: ImportSummary = {
+        kind: plan.result?.kind ?? opts.kind ?? 'unknown',
+        profile: plan.result?.profile ?? opts.profile ?? '(none)',
+        sha256: plan.sha256,
+        accepted: plan.status === 'imported',
+        status: plan.status,
+        message: plan.message,
+        diagnostics: plan.diagnostics.map((d) => ({ ...d, file: job.fileName })),
+        stats: plan.result?.stats ?? { bytes: job.bytesTotal, rowsRead: 0, rowsUsed: 0, rowsSkipped: 0, rowsExcluded: 0, errorRows: [], recordsOut: 0, millis: 0 },
+      };
+      if (plan.status === 'imported') {
         const out = await this.ws.change(a, 'import', `file:${job.fileName}`, async (study) => {
-          const before = { employees: study.employees.length, time: study.time.length, supplies: study.supplies.length, contracts: study.contracts.length, computers: study.computers.length };
-          await this.ws.store.ledger.append(bytes, { name: job.fileName, kind: r.kind, firmId: a.firmId, studyId: a.studyId });
-          const merged = mergeRecords(study, r);
-          const items = evidenceItems(r);
-          if (items.length) study.evidence = [...(study.evidence ?? []).filter((e) => !items.some((x) => x.id === e.id)), ...items];
-          await this.ws.saveStudy(study);
-          const after = { employees: study.employees.length, time: study.time.length, supplies: study.supplies.length, contracts: study.contracts.length, computers: study.computers.length, sha256: r.sha256, profile: r.profile, merged };
-          return { before, after, value: merged };
+          if ((await this.ws.study(a.studyId)) !== base) plan = await planImport(study, path, options, this.ws.store);
+          if (plan.status !== 'imported') throw new ApiError('conflict', `the study changed during the import and the file can no longer be merged: ${plan.message}`);
+          const before = { employees: study.employees.length, time: study.time.length, supplies: study.supplies.length, contracts: study.contracts.length, computers: study.computers.length, evidence: study.evidence?.length ?? 0 };
+          let saved: Study | undefined;
+          await plan.commit([this.ws.store], async (next) => {
+            saved = next;
+            await this.ws.saveStudy(next);
+          });
+          const s = saved!;
+          const after = { employees: s.employees.length, time: s.time.length, supplies: s.supplies.length, contracts: s.contracts.length, computers: s.computers.length, evidence: s.evidence?.length ?? 0, sha256: plan.sha256, profile: plan.result?.profile, report: plan.report };
+          return { before, after, value: plan.report };
         });
-        summary.merged = out.value;
+        summary.merged = out.value ? { added: out.value.added, updated: out.value.updated, replaced: out.value.replaced } : undefined;
         summary.version = out.version;
         job.status = 'done';
-      } else job.status = 'rejected';
+      } else job.status = plan.status === 'already_imported' ? 'done' : 'rejected';
       job.result = summary;
     } catch (e) {
       job.status = 'failed';
       job.error = e instanceof Error ? e.message : String(e);
-      job.result = { kind: opts.kind ?? 'unknown', profile: opts.profile ?? '(none)', sha256: job.sha256 ?? '', accepted: false, diagnostics: [{ file: job.fileName, severity: 'error', message: job.error }], stats: { bytes: job.bytesTotal, rowsRead: 0, rowsUsed: 0, rowsSkipped: 0, rowsExcluded: 0, errorRows: [], recordsOut: 0, millis: 0 } };
+      job.result = { kind: opts.kind ?? 'unknown', profile: opts.profile ?? '(none)', sha256: job.sha256 ?? '', accepted: false, status: 'failed', message: job.error, diagnostics: [{ file: job.fileName, severity: 'error', message: job.error }], stats: { bytes: job.bytesTotal, rowsRead: 0, rowsUsed: 0, rowsSkipped: 0, rowsExcluded: 0, errorRows: [], recordsOut: 0, millis: 0 } };
     }
     await this.ws.db.query('update import_job set status = $2, bytes_read = $3, sha256 = $4, result = $5, finished_at = now() where id = $1', [job.id, job.status, job.bytesRead, job.sha256 ?? null, JSON.stringify(job.result)]);
     this.emit(job);

@@ -185,7 +185,7 @@ describe('imports', () => {
     expect(sse, sse).toMatch(/event: done/);
     const done = await j(a.req('GET', `/api/studies/${SAWTOOTH}/imports/${job.id}`));
     expect(done.status).toBe('done');
-    expect(done.result.merged.employeesUpdated).toBe(1);
+    expect(done.result.merged.updated.employees).toBe(1);
     const sha = createHash('sha256').update(W2).digest('hex');
     expect(done.sha256).toBe(sha);
     const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
@@ -201,6 +201,10 @@ describe('imports', () => {
     expect(e.user).toBe(ROLE_USERS.preparer);
     expect(e.after.sha256).toBe(sha);
     expect(e.before.employees).toBe(e.after.employees);
+    // the same bytes again: already imported, nothing changes
+    const again = await j(a.req('POST', `/api/studies/${SAWTOOTH}/imports?name=w2-again.csv&wait=true`, new Uint8Array(W2)));
+    expect(again.result.status).toBe('already_imported');
+    expect((await j(a.req('GET', `/api/studies/${SAWTOOTH}/dashboard`))).credits.federal.credit).toEqual(after.credits.federal.credit);
   });
 
   it('refuses an upload over the size limit', async () => {

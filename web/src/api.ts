@@ -185,7 +185,7 @@ export interface Job {
   status: 'running' | 'done' | 'rejected' | 'failed';
   bytesTotal: number;
   bytesRead: number;
-  result?: { profile: string; accepted: boolean; diagnostics: Diagnostic[]; stats: { rowsRead: number; rowsUsed: number }; merged?: Record<string, number>; version?: number };
+  result?: { profile: string; accepted: boolean; status: string; message: string; diagnostics: Diagnostic[]; stats: { rowsRead: number; rowsUsed: number }; merged?: { added: Record<string, number>; updated: Record<string, number>; replaced: Record<string, number> }; version?: number };
 }
 export interface WhatIf {
   base: { federal: JsonVal; states: Record<string, JsonVal>; chosen: { method: string; section280c: boolean } };

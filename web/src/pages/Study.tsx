@@ -662,10 +662,11 @@ function ImportTab({ id, onChange }: { id: string; onChange: () => void }) {
             <>
               <p className={job.status === 'done' ? 'banner ok' : 'banner bad'} role="status">
                 {job.status === 'done'
-                  ? `Imported with profile ${job.result.profile}: ${job.result.stats.rowsUsed} of ${job.result.stats.rowsRead} rows used; merged ${Object.entries(job.result.merged ?? {})
-                      .filter(([, v]) => v)
-                      .map(([k, v]) => `${k} ${v}`)
-                      .join(', ')}.`
+                  ? job.result.status === 'already_imported'
+                    ? `Already imported: ${job.result.message}`
+                    : `Imported with profile ${job.result.profile}: ${job.result.stats.rowsUsed} of ${job.result.stats.rowsRead} rows used; ${(['added', 'updated', 'replaced'] as const)
+                        .flatMap((k) => Object.entries(job.result!.merged?.[k] ?? {}).map(([what, n]) => `${n} ${what} ${k}`))
+                        .join(', ')}.`
                   : 'Nothing was imported: fix the rows below (or accept skipping them) and import again.'}
               </p>
               <Diagnostics list={job.result.diagnostics} />
