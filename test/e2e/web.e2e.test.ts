@@ -70,7 +70,7 @@ describe.skipIf(!have)('the web app in chromium', () => {
     for (const [k, v] of Object.entries(answers)) {
       const field = page.locator(`[id="qc-${k}"]`);
       if (Array.isArray(v) && (await field.evaluate((el) => el.tagName)) === 'FIELDSET') {
-        for (const x of v) await field.locator(`input[type=checkbox]`).nth(await field.locator('label').evaluateAll((ls, want) => ls.findIndex((l) => (l as HTMLLabelElement).dataset.value === want), String(x))).check();
+        for (const x of v) await field.locator(`input[type=checkbox]`).nth(await field.locator('label').evaluateAll((ls, want) => ls.findIndex((l) => (l as unknown as { dataset: Record<string, string> }).dataset.value === want), String(x))).check();
       } else if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(String(v));
       else if (Array.isArray(v)) await field.fill(v.join(', '));
       else if (typeof v === 'object' && v) await field.fill(Object.entries(v).map(([y, a]) => `${y}: ${String(a)}`).join(', '));
@@ -151,7 +151,10 @@ describe.skipIf(!have)('the web app in chromium', () => {
       const save = card.getByRole('button', { name: 'Save answers' });
       const box = await save.boundingBox();
       expect(box!.width).toBeGreaterThan(300);
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await phone.evaluate(() => {
+        const el = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return el.scrollWidth - el.clientWidth;
+      });
       expect(overflow).toBeLessThanOrEqual(0);
       await phone.screenshot({ path: join(ARTIFACTS, '8-phone-interview.png') });
     } finally {
