@@ -15,6 +15,7 @@ import { runDraft } from './draft.js';
 import { runQualify } from './qualify.js';
 import { runAudit, runForms, runRefundPacket, runReport, runWorkpapers } from './outputs.js';
 import { runVerify } from './verify.js';
+import { ensureWebBuilt, runServe } from './serve.js';
 
 const program = new Command();
 program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
@@ -163,12 +164,33 @@ program
   });
 
 program
+  .command('serve')
+  .option('--port <n>', 'port to listen on (0 = any free port)', (v) => Number(v), 8080)
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--db <dir>', 'embedded database directory', '.rdcredit/server-db')
+  .option('--no-demo', 'do not load the demo studies and the demo login')
+  .description('serve the API and the web app on the embedded database (DATABASE_URL for a PostgreSQL server)')
+  .action(async (o: { port: number; host: string; db: string; demo: boolean }) => {
+    await ensureWebBuilt();
+    await runServe({ port: o.port, host: o.host, dataDir: o.db, demo: o.demo, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) });
+  });
+
+program
   .command('demo')
   .option('--db <dir>', 'embedded database directory (default: a temporary directory)')
   .option('--example <name>', 'example study to load (gem-state-fabrication, sawtooth-ml or all)', 'all')
-  .description('load the demo study into the embedded database, compute it and print the credits')
-  .action(async (opts: { db?: string; example: string }) => {
-    process.exitCode = await runDemo(opts);
+  .option('--serve', 'then serve the web app with the demo studies (default when run in a terminal)')
+  .option('--no-serve', 'print the credits and exit (default when the output is not a terminal)')
+  .description('load the demo studies into the embedded database, compute them and print the credits; in a terminal, then serve the web app')
+  .action(async (opts: { db?: string; example: string; serve?: boolean }) => {
+    const code = await runDemo(opts);
+    process.exitCode = code;
+    const serveToo = opts.serve ?? process.stdout.isTTY === true;
+    if (code === 0 && serveToo) {
+      console.log('\nStarting the web app with the demo studies (Ctrl-C to stop) …');
+      await ensureWebBuilt();
+      await runServe({ port: 8080, dataDir: '.rdcredit/server-db', demo: true });
+    }
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

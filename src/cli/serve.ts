@@ -70,3 +70,17 @@ export async function runServe(opts: ServeOptions = {}): Promise<RunningServer> 
     },
   };
 }
+
+/** Builds the web app into web/dist when it is missing (vite is a development dependency). */
+export async function ensureWebBuilt(webDir: string = DEFAULT_WEB_DIR): Promise<boolean> {
+  if (existsSync(join(webDir, 'index.html'))) return true;
+  try {
+    const { build } = await import('vite');
+    console.error('Building the web app (first run) …');
+    await build({ configFile: join(webDir, '..', 'vite.config.ts'), logLevel: 'warn' });
+    return existsSync(join(webDir, 'index.html'));
+  } catch (e) {
+    console.error(`could not build the web app: ${(e as Error).message}`);
+    return false;
+  }
+}

@@ -60,7 +60,8 @@ describe('rdcredit outputs and verify', () => {
     expect(bytes.includes(Buffer.from('payroll-2023.csv'))).toBe(true);
     // Flip one byte in the middle of the archive
     const bad = Buffer.from(bytes);
-    bad[Math.floor(bad.length / 2)] ^= 0x01;
+    const mid = Math.floor(bad.length / 2);
+    bad[mid] = bad[mid]! ^ 0x01;
     writeFileSync(join(tmp, 'bad.zip'), bad);
     const w = run('verify', join(tmp, 'bad.zip'), '--root', rootHash);
     expect(w.status).toBe(1);
@@ -73,7 +74,7 @@ describe('rdcredit outputs and verify', () => {
     const target = join(dir, readdirSync(dir)[0]!);
     const orig = readFileSync(target);
     const changed = Buffer.from(orig);
-    changed[changed.length - 2] ^= 0x01;
+    changed[changed.length - 2] = changed[changed.length - 2]! ^ 0x01;
     writeFileSync(target, changed);
     const v = run('verify', study);
     expect(v.status).toBe(1);
