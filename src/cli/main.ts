@@ -12,7 +12,7 @@ import { runInit } from './init.js';
 import { runImport } from './import.js';
 import { runQuickCheck } from './quickcheck.js';
 import { runDraft } from './draft.js';
-import { runQualify } from './qualify.js';
+import { runDecide, runQualify } from './qualify.js';
 import { runAudit, runForms, runRefundPacket, runReport, runWorkpapers } from './outputs.js';
 import { runVerify } from './verify.js';
 import { ensureWebBuilt, runServe } from './serve.js';
@@ -72,6 +72,19 @@ program
   .description('the four-part test, exclusions, substantially-all and exam readiness per business component')
   .action(async (study: string, o: { json?: boolean }) => {
     process.exitCode = await runQualify(study, o);
+  });
+
+program
+  .command('decide')
+  .argument('<study>', 'study folder')
+  .requiredOption('--component <id>', 'business component id')
+  .requiredOption('--result <result>', 'qualifies | does_not_qualify | needs_information')
+  .requiredOption('--by <name>', 'who decides (recorded)')
+  .requiredOption('--why <text>', 'the reason (recorded)')
+  .option('--at <timestamp>', 'ISO 8601 time of the decision (default: now)')
+  .description('record a qualification decision: the component’s result changes, the log keeps who, when, why and the previous result')
+  .action(async (study: string, o: { component: string; result: string; by: string; why: string; at?: string }) => {
+    process.exitCode = await runDecide(study, o);
   });
 
 program

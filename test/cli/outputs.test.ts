@@ -81,3 +81,23 @@ describe('rdcredit outputs and verify', () => {
     writeFileSync(target, orig);
   }, 60_000);
 });
+
+describe('rdcredit decide', () => {
+  it('records who, when, why and the previous result; the folder reads back; a decision without a reason is refused', () => {
+    const dir = join(tmp, 'decide');
+    cpSync(join(root, 'examples', 'gem-state-fabrication'), dir, { recursive: true });
+    const before = readFileSync(join(dir, 'components.csv'), 'utf8');
+    const bad = run('decide', dir, '--component', 'A', '--result', 'does_not_qualify', '--by', 'R. Reviewer', '--why', ' ');
+    expect(bad.status).toBe(2);
+    expect(readFileSync(join(dir, 'components.csv'), 'utf8')).toBe(before);
+    const r = run('decide', dir, '--component', 'A', '--result', 'does_not_qualify', '--by', 'R. Reviewer', '--why', 'routine coating change', '--at', '2026-11-23T10:00:00Z');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/A: qualifies → does_not_qualify/);
+    const log = readFileSync(join(dir, 'qualification-log.yaml'), 'utf8');
+    expect(log).toMatch(/R\. Reviewer/);
+    expect(log).toMatch(/previous: qualifies/);
+    const doc = JSON.parse(ok('compute', dir, '--json'));
+    // Component A's costs leave the QREs: federal QREs fall below the article's $1,395,000
+    expect(doc.forms.f6765.lines['48']).toBeLessThan(1395000);
+  }, 120_000);
+});
