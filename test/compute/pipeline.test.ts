@@ -209,3 +209,28 @@ describe('§38(c) and the §39 ledger', () => {
     expect((v2023.cells.used as number) + (v2025.cells.used as number)).toBe(room);
   });
 });
+
+describe('pass-through entity in the pipeline (issue 8)', () => {
+  it('an S corporation stops at line 30 and passes the credit to its two shareholders, exactly; §41(g) limits each', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.taxpayer.entityType = 's_corporation';
+    s.elections.payrollElection = { elect: false };
+    s.taxpayer.owners = [
+      { id: 'ada', name: 'Ada Founder', entityType: 'individual', share: '2/3', facts: { taxAttributable: 1_000_000_00 as Cents } },
+      { id: 'bo', name: 'Bo Founder', entityType: 'individual', share: '1/3', facts: { taxAttributable: 50_000_00 as Cents } },
+    ];
+    const r = computeStudy(law, s);
+    const l = r.forms.f6765!.lines;
+    const credit = known(r.federal.credit as never);
+    expect(known(l['30'] as never)).toBe(credit);
+    const owners = r.schedules!.owners!;
+    const allocated = owners.rows.map((x) => x.cells.allocated as number);
+    expect(allocated.reduce((a, b) => a + b, 0)).toBe(credit);
+    const bo = owners.rows.find((x) => String(x.cells.owner ?? x.cells.path ?? '').includes('Bo'))!;
+    // Bo's share (1/3 of the credit) is above the tax attributable to his share: §41(g) binds at $50,000
+    expect(bo.cells.allowed).toBe(50_000_00);
+    expect((bo.cells.allowed as number) + (bo.cells.carried as number)).toBe(bo.cells.allocated);
+    // The entity has no §38(c) limit of its own: it is applied at the owners' level
+    expect(r.schedules!['carryforward.federal']).toBeUndefined();
+  });
+});
