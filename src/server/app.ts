@@ -23,7 +23,7 @@ import { ApiError, badRequest, forbidden, notFound, toHttp } from './errors.js';
 import type { DownloadProvider } from './extensions.js';
 import { ImportJobs, previewImport } from './imports.js';
 import { FALLBACK_INTERVIEW } from './interview.js';
-import { can, ROLE_LABELS, ROLES, type Permission } from './roles.js';
+import { can, ROLE_LABELS, ROLE_PERMISSIONS, ROLES, type Permission } from './roles.js';
 import * as S from './schemas.js';
 import { findExplanation, linesCsv, peopleJson, resultJson } from './serialize.js';
 import { buildDashboard, whatIf } from './views.js';
@@ -272,6 +272,7 @@ export const routes: RouteDef[] = [
         taxpayer: s.taxpayer,
         elections: s.elections,
         version: await deps.ws.version(s.id),
+        permissions: ROLE_PERMISSIONS[access!.role],
         counts: { employees: s.employees.length, time: s.time.length, components: s.components.length, supplies: s.supplies.length, computers: s.computers.length, contracts: s.contracts.length, evidence: s.evidence?.length ?? 0 },
         role: access!.role,
       };
@@ -302,7 +303,7 @@ export const routes: RouteDef[] = [
     guard: { study: 'study.read' },
     handler: async ({ access, deps }) => {
       const s = await deps.ws.study(access!.studyId);
-      return { people: peopleJson(deps.ws.lawView(s), s) };
+      return { people: peopleJson(deps.ws.lawView(s), s, (await deps.ws.result(access!.studyId)).employees) };
     },
   },
   {
@@ -374,6 +375,40 @@ export const routes: RouteDef[] = [
           decisions: (s.qualificationLog ?? []).filter((d) => d.componentId === c.id),
           ...(report ? { report: report.components.find((x) => x.componentId === c.id) ?? null } : {}),
         })),
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/studies/:id/components/:componentId',
+    summary: 'One business component: its record, interview answers, evidence, decisions and the qualification report (four-part test with reasons and citations, exclusions, substantially-all measurement, evidence contemporaneity, exam-readiness checks); with study.read also its QREs and comments',
+    tag: 'components',
+    guard: { study: 'interview.read' },
+    handler: async ({ c, access, deps }) => {
+      const s = await deps.ws.study(access!.studyId);
+      const comp = s.components.find((x) => x.id === c.req.param('componentId'));
+      if (!comp) throw notFound('component');
+      const reader = can(access!.role, 'study.read');
+      const result = await deps.ws.result(access!.studyId);
+      const report = deps.ws.qualification(s) ?? result.qualification;
+      const q = report?.components.find((x) => x.componentId === comp.id) ?? null;
+      const target = `component:${comp.id}`;
+      return {
+        component: comp,
+        answers: s.interviews?.find((i) => i.componentId === comp.id)?.answers ?? [],
+        evidence: (s.evidence ?? []).filter((e) => e.componentIds.includes(comp.id)),
+        decisions: (s.qualificationLog ?? []).filter((d) => d.componentId === comp.id),
+        children: s.components.filter((x) => x.parentId === comp.id).map((x) => ({ id: x.id, name: x.name, qualification: x.qualification })),
+        qualification: q,
+        period: report?.period ?? result.study.period,
+        threshold: report?.threshold ?? null,
+        problems: (report?.problems ?? []).filter((p) => p.componentId === comp.id),
+        ...(reader
+          ? {
+              qre: result.qre.byComponent.find((x) => x.componentId === comp.id) ?? null,
+              comments: (await deps.ws.comments(access!.studyId)).filter((x) => x.target === target),
+            }
+          : {}),
       };
     },
   },
@@ -585,6 +620,13 @@ export const routes: RouteDef[] = [
     body: S.CommentBody,
     handler: async ({ c, access, deps, body }) => {
       const b = body as z.infer<typeof S.CommentBody>;
+      const [kind, a1, a2] = b.target.split(':');
+      if (kind !== 'study') {
+        const s = await deps.ws.study(access!.studyId);
+        const exists =
+          kind === 'component' ? s.components.some((x) => x.id === a1) : kind === 'employee' ? s.employees.some((x) => x.id === a1) : (await deps.ws.result(access!.studyId)).forms[a1!]?.lines[a2!] !== undefined;
+        if (!exists) throw badRequest(`nothing to comment on: ${b.target} is not in this study`);
+      }
       return json(c, await deps.ws.addComment(access!, b.target, b.body), 201);
     },
   },

@@ -9,7 +9,7 @@ import type { Cents } from '../money/cents.js';
 import { rateToDecimal, type Rate } from '../money/rate.js';
 import { roundToDollar } from '../money/rounding.js';
 import { computeEmployeeWages, section3401Wages } from '../study/compute/wages.js';
-import type { FormResult, LineValue, StudyResult } from '../study/compute/result.js';
+import type { EmployeeResult, FormResult, LineValue, StudyResult } from '../study/compute/result.js';
 import type { Study } from '../study/model.js';
 
 export interface JsonVal {
@@ -102,10 +102,17 @@ export function findExplanation(r: StudyResult, form: string | undefined, line: 
   return undefined;
 }
 
-/** People and time: each employee's wages, qualified share and the basis of each number. */
-export function peopleJson(view: LawView, study: Study) {
+/**
+ * People and time: each employee's wages, qualified share, role, hours by work state and the
+ * basis, as the computation reports them (`StudyResult.employees`), with what the study adds: where
+ * the wages come from, their adjustments, the measured share before the 80% rule, the hours and
+ * what is missing when the share is unknown.
+ */
+export function peopleJson(view: LawView, study: Study, computed?: EmployeeResult[]) {
+  const byId = new Map((computed ?? []).map((e) => [e.id, e]));
   return computeEmployeeWages(view, study).map((w) => {
     const e = w.employee;
+    const c = byId.get(e.id);
     const hours: Record<string, number> = {};
     const hoursByState: Record<string, number> = {};
     const bases = new Set<string>();
@@ -114,10 +121,11 @@ export function peopleJson(view: LawView, study: Study) {
       hours[t.activity] = (hours[t.activity] ?? 0) + t.hours;
       const st = t.location ? (t.location.country === 'US' ? (t.location.state ?? 'US') : t.location.country) : 'unknown';
       hoursByState[st] = (hoursByState[st] ?? 0) + t.hours;
-      bases.add(t.basis ?? 'unstated');
+      bases.add(t.basis === 'survey' ? 'allocation survey' : t.basis === 'estimate' ? 'estimate' : 'time entries');
     }
     const wages = section3401Wages(e);
     const r = w.result;
+    const measured = r.kind === 'known' ? rateToDecimal(r.value.qualifiedShare, 4) : null;
     return {
       id: e.id,
       name: e.name,
@@ -125,18 +133,21 @@ export function peopleJson(view: LawView, study: Study) {
       ...(e.role ? { role: e.role } : {}),
       officer: e.officer,
       homeState: e.homeLocation?.state ?? e.homeLocation?.country ?? null,
-      wages: wages ?? null,
+      wages: c ? c.wages : (wages ?? null),
       wagesSource: e.source ? `${e.source.file ?? ''}${e.source.row !== undefined ? ` row ${e.source.row}` : ''}${e.source.note ? ` (${e.source.note})` : ''}`.trim() : null,
       adjustments: e.wageAdjustments ?? [],
-      qualifiedShare: r.kind === 'known' ? rateToDecimal(r.value.qualifiedShare, 4) : null,
+      /** The share the wage QRE uses ("1" under the 80% rule). */
+      qualifiedShare: c ? c.qualifiedShare : measured,
+      /** The share of hours measured from the records, before the 80% rule. */
+      measuredShare: measured,
       substantiallyAll: r.kind === 'known' ? r.value.substantiallyAll : null,
-      qualifiedWages: r.kind === 'known' ? r.value.qualifiedWages : null,
+      qualifiedWages: c ? c.qualifiedWages : r.kind === 'known' ? r.value.qualifiedWages : null,
       missing: r.kind === 'unknown' ? r.missing : [],
       totalHours: w.totalHours,
       qualifiedHours: w.qualifiedHours,
-      hours,
-      hoursByState,
-      basis: [...bases].sort().join(', ') || 'no time records',
+      hours: c ? c.hours : hours,
+      hoursByState: c ? c.hoursByState : hoursByState,
+      basis: c ? c.basis : [...bases].sort().join(' + ') || 'no time records',
       why: r.why,
     };
   });

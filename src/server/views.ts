@@ -65,6 +65,42 @@ export function score(checks: ReadinessCheck[]): number {
   return Math.round((pts / (2 * scored.length)) * 100);
 }
 
+export interface YearQre {
+  /** "2024", or the period's start and end when it is not a calendar year. */
+  label: string;
+  start: string;
+  end: string;
+  /** This study's tax year (computed) or a prior year from the study's history (as entered). */
+  current: boolean;
+  /** Total QREs: unknown when the history does not give them (never a silent zero). */
+  total: JsonVal;
+  /** QREs by state (USPS → cents) when known. */
+  byState: Record<string, number> | null;
+}
+
+/** Total QREs of the prior years in the study's history and of this year, oldest first. */
+export function yearOverYear(study: Study, r: StudyResult): YearQre[] {
+  const label = (start: string, end: string) => (start.slice(5) === '01-01' && end.slice(5) === '12-31' && start.slice(0, 4) === end.slice(0, 4) ? start.slice(0, 4) : `${start} – ${end}`);
+  const rows: YearQre[] = (study.history ?? []).map((h) => ({
+    label: label(h.period.start, h.period.end),
+    start: h.period.start,
+    end: h.period.end,
+    current: false,
+    total: h.qre === undefined ? { status: 'unknown', missing: [`history[${h.period.start.slice(0, 4)}].qre`] } : { status: 'known', value: h.qre },
+    byState: h.qreByState ? { ...h.qreByState } : null,
+  }));
+  const p = r.study.period;
+  rows.push({
+    label: label(p.start, p.end),
+    start: p.start,
+    end: p.end,
+    current: true,
+    total: moneyVal(r.qre.total),
+    byState: r.qre.byState ? Object.fromEntries(Object.entries(r.qre.byState).map(([k, v]) => [k, v.total])) : null,
+  });
+  return rows.sort((a, b) => a.start.localeCompare(b.start));
+}
+
 /** The dashboard, built once per state of the study (see Workspace.stateKey). */
 export async function buildDashboard(ws: Workspace, id: string): Promise<unknown> {
   const key = ws.stateKey(id);
@@ -103,6 +139,7 @@ async function dashboard(ws: Workspace, id: string) {
       total: moneyVal(r.qre.total),
       byComponent: r.qre.byComponent,
       byState: r.qre.byState ?? null,
+      yearOverYear: yearOverYear(study, r),
     },
     readiness: { score: report ? report.readiness.score : score(checks), source: report ? 'qualification' : 'completeness', checks },
     components: comps,

@@ -18,7 +18,7 @@ import type { Queryable, Store } from '../store/index.js';
 import type { User } from './auth/accounts.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import type { Extensions } from './extensions.js';
-import { can, type Permission, type Role } from './roles.js';
+import { can, ROLE_PERMISSIONS, type Permission, type Role } from './roles.js';
 
 export interface Access {
   user: User;
@@ -97,7 +97,7 @@ export class Workspace {
     const out = [];
     for (const m of user.memberships) {
       const rows = await this.store.listStudies({ firmId: m.firmId });
-      for (const s of rows) if (m.role !== 'client_contributor' || s.clientId === m.clientId) out.push({ ...s, firmId: m.firmId, role: m.role });
+      for (const s of rows) if (m.role !== 'client_contributor' || s.clientId === m.clientId) out.push({ ...s, firmId: m.firmId, role: m.role, permissions: ROLE_PERMISSIONS[m.role] });
     }
     return out;
   }

@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import { addMembership, createUser, openServer, seedDemo, type Extensions, type Role, type Server } from '../../src/server/index.js';
 import { readStudyFolder } from '../../src/study/folder/index.js';
+import type { StoreTarget } from '../../src/store/index.js';
 import { join } from 'node:path';
 
 export const FIRM_A = 'example-cpa';
@@ -63,9 +64,9 @@ export function cookiesOf(r: Response): string {
     .join('; ');
 }
 
-export async function makeFixture(opts: { extensions?: Extensions; rateLimit?: { perIp: number; perAccount: number; windowMs: number } } = {}): Promise<Fixture> {
+export async function makeFixture(opts: { extensions?: Extensions; rateLimit?: { perIp: number; perAccount: number; windowMs: number }; store?: StoreTarget } = {}): Promise<Fixture> {
   const server = await openServer({
-    store: { memory: true },
+    store: opts.store ?? { memory: true },
     ...(opts.extensions ? { extensions: opts.extensions } : {}),
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
     clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1',
@@ -100,4 +101,38 @@ export async function makeFixture(opts: { extensions?: Extensions; rateLimit?: {
   agents.otherFirm = await login('admin@b.test');
   const anon = agent(app, '(anonymous)', 'rdc_csrf=anon', 'anon');
   return { server, app, agents, anon, login };
+}
+
+/** The database backends the API tests run on: in-memory PGlite always, and a PostgreSQL server when RDCREDIT_TEST_PG_URL is set. */
+export interface Backend {
+  name: string;
+  /** A fresh database (a new schema on the server, dropped by cleanup). */
+  open(): { store: StoreTarget; cleanup(): Promise<void> };
+}
+
+export function backends(): Backend[] {
+  const list: Backend[] = [{ name: 'PGlite (in memory)', open: () => ({ store: { memory: true }, cleanup: async () => undefined }) }];
+  const url = process.env.RDCREDIT_TEST_PG_URL;
+  if (url)
+    list.push({
+      name: 'PostgreSQL server',
+      open() {
+        // unique per process and run, so parallel runs never share tables
+        const schema = `rdserver_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+        return {
+          store: { url, schema },
+          async cleanup() {
+            const { default: pg } = await import('pg');
+            const c = new pg.Client({ connectionString: url });
+            await c.connect();
+            try {
+              await c.query(`drop schema if exists "${schema}" cascade`);
+            } finally {
+              await c.end();
+            }
+          },
+        };
+      },
+    });
+  return list;
 }

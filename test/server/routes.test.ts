@@ -2,13 +2,14 @@
  * Every route, table-driven: each one must have a sample request here (a new route without one
  * fails the first test), and each sample is run unauthenticated, by a user of another firm, and
  * by every role of the owning firm. Expected outcomes come from the route's guard and the role
- * table, not from the responses.
+ * table, not from the responses. The table runs on in-memory PGlite and, when RDCREDIT_TEST_PG_URL
+ * is set (as .ci/run sets it), on that PostgreSQL server in a fresh schema per run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, ROLES, routes, type Permission, type Role } from '../../src/server/index.js';
-import { B_STUDY, FIRM_A, FIRM_B, GEM, makeFixture, SAWTOOTH, type Agent, type Fixture } from './helpers.js';
+import { backends, B_STUDY, FIRM_A, FIRM_B, GEM, makeFixture, SAWTOOTH, type Agent, type Fixture } from './helpers.js';
 
 interface Sample {
   /** The URL for a study or firm id. */
@@ -45,6 +46,7 @@ export const SAMPLES: Record<string, Sample> = {
   'PATCH /api/studies/:id/elections': { url: S('/elections'), body: { section280c: 'best' } },
   'GET /api/studies/:id/options': { url: S('/options') },
   'GET /api/studies/:id/components': { url: S('/components') },
+  'GET /api/studies/:id/components/:componentId': { url: S('/components/SGA') },
   'GET /api/studies/:id/interview': { url: S('/interview') },
   'PUT /api/studies/:id/components/:componentId/interview': { url: S('/components/NOPE/interview'), body: { answers: [{ question: 'purpose.new_or_improved', value: true }] } },
   'PATCH /api/studies/:id/components/:componentId/qualification': { url: S('/components/NOPE/qualification'), body: { result: 'qualifies', why: 'test decision' } },
@@ -77,25 +79,30 @@ async function denied(res: Response): Promise<boolean> {
   return body.error.message === 'study not found' || body.error.message === 'firm not found';
 }
 
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await makeFixture();
-});
-afterAll(async () => {
-  await fx?.server.close();
-});
-
 function call(a: Agent, r: (typeof routes)[number], id: string): Promise<Response> {
   const s = SAMPLES[key(r)]!;
   return a.req(r.method, s.url(id), s.body);
 }
 
-describe('the route table', () => {
-  it('has a sample request (and so isolation and role tests) for every route, and no stale samples', () => {
-    const keys = routes.map(key);
-    expect(keys.filter((k) => !SAMPLES[k])).toEqual([]);
-    expect(Object.keys(SAMPLES).filter((k) => !keys.includes(k))).toEqual([]);
-    expect(new Set(keys).size).toBe(keys.length);
+it('has a sample request (and so isolation and role tests) for every route, and no stale samples', () => {
+  const keys = routes.map(key);
+  expect(keys.filter((k) => !SAMPLES[k])).toEqual([]);
+  expect(Object.keys(SAMPLES).filter((k) => !keys.includes(k))).toEqual([]);
+  expect(new Set(keys).size).toBe(keys.length);
+});
+
+for (const backend of backends())
+describe(`the route table on ${backend.name}`, () => {
+  let fx: Fixture;
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const b = backend.open();
+    cleanup = b.cleanup;
+    fx = await makeFixture({ store: b.store });
+  }, 120_000);
+  afterAll(async () => {
+    await fx?.server.close();
+    await cleanup();
   });
 
   it('answers 401 to every non-public route without a session (with a valid CSRF pair)', async () => {
