@@ -387,14 +387,15 @@ export class Workspace {
       const item: EvidenceItem = {
         id,
         kind: meta.kind,
-        title: meta.title || meta.name,
+        // linking the same bytes again keeps what the first upload said about them unless given anew
+        title: meta.title || existing?.title || meta.name,
         sha256: entry.sha256,
-        ...(meta.claimedDate ? { claimedDate: meta.claimedDate as EvidenceItem['claimedDate'] & string } : {}),
+        ...(meta.claimedDate ? { claimedDate: meta.claimedDate as EvidenceItem['claimedDate'] & string } : existing?.claimedDate ? { claimedDate: existing.claimedDate } : {}),
         capturedAt: entry.receivedAt,
         componentIds: [...new Set([...(existing?.componentIds ?? []), ...meta.componentIds])],
         employeeIds: [...new Set([...(existing?.employeeIds ?? []), ...meta.employeeIds])],
         uri: `ledger:${entry.sha256}`,
-        ...(meta.summary ? { summary: meta.summary } : {}),
+        ...(meta.summary ? { summary: meta.summary } : existing?.summary ? { summary: existing.summary } : {}),
       };
       study.evidence = [...(study.evidence ?? []).filter((e) => e.id !== id), item];
       await this.saveStudy(study);

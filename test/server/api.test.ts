@@ -153,7 +153,7 @@ describe('compute, explanations and what-if', () => {
     const p = r.people.find((x: { id: string }) => x.id === study.employees[0]!.id);
     const hours = study.time.filter((t) => t.employeeId === p.id).reduce((a, t) => a + t.hours, 0);
     expect(p.totalHours).toBeCloseTo(hours, 6);
-    expect(p.basis).toMatch(/time_entries|survey|estimate/);
+    expect(p.basis).toMatch(/time entries|survey|estimate/);
   });
 });
 
@@ -259,7 +259,99 @@ describe('components, interviews and evidence', () => {
     expect(r2.alreadyPresent).toBe(true);
     expect(r2.item.id).toBe(r1.item.id);
     expect(r2.item.componentIds.sort()).toEqual(['PAR', 'SGA']);
+    // linking the same bytes again keeps the first upload's title and date
+    expect(r2.item).toMatchObject({ title: 'adr-014.md', claimedDate: '2025-03-02' });
     expect((await a.req('POST', `/api/studies/${SAWTOOTH}/evidence?name=x.md&components=NOPE`, 'x')).status).toBe(400);
+  });
+});
+
+describe('the component page, the dashboard charts, people and comments', () => {
+  const law = loadLaw();
+
+  it('gives one component with the qualification report: tests with reasons and citations, exclusions, substantially-all, evidence with contemporaneity, readiness checks', async () => {
+    const a = fx.agents.read_only!;
+    const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
+    const expected = fx.server.ws.qualification(study)!.components.find((c) => c.componentId === 'SGA')!;
+    const r = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components/SGA`));
+    expect(r.component.id).toBe('SGA');
+    expect(r.qualification.tests.map((t: { test: string }) => t.test)).toEqual(['permitted_purpose', 'technological_uncertainty', 'technological_in_nature', 'process_of_experimentation']);
+    for (const t of r.qualification.tests) {
+      expect(t.reasons.length, t.test).toBeGreaterThan(0);
+      expect(t.citations.length, t.test).toBeGreaterThan(0);
+      expect(t.citations[0].title).toMatch(/U\.S\.C\.|Treas\. Reg\./);
+    }
+    expect(r.qualification.exclusions.map((x: { exclusion: string }) => x.exclusion)).toEqual(expected.exclusions.map((x) => x.exclusion));
+    expect(r.qualification.substantiallyAll.share).toBe(expected.substantiallyAll.share);
+    expect(r.qualification.substantiallyAll.method.length).toBeGreaterThan(10);
+    expect(r.qualification.readiness.checks.length).toBeGreaterThan(0);
+    for (const c of r.qualification.readiness.checks) expect(Array.isArray(c.citation), c.id).toBe(true);
+    // the evidence uploaded above is dated 2025-03-02, inside the 2025 tax year
+    const ev = r.qualification.evidence.find((e: { title: string }) => e.title === 'adr-014.md');
+    expect(ev).toMatchObject({ claimedDate: '2025-03-02', contemporaneous: true });
+    expect(r.period).toEqual({ start: '2025-01-01', end: '2025-12-31' });
+    // the QREs of the component are the computation's
+    const direct = computeStudy(law, study).qre.byComponent.find((x) => x.componentId === 'SGA')!;
+    expect(r.qre.total).toBe(direct.total);
+    expect((await a.req('GET', `/api/studies/${SAWTOOTH}/components/NOPE`)).status).toBe(404);
+  });
+
+  it('shows a client contributor the qualification of their component but not its QREs or review comments', async () => {
+    const r = await j(fx.agents.client_contributor!.req('GET', `/api/studies/${SAWTOOTH}/components/SGA`));
+    expect(r.qualification.componentId).toBe('SGA');
+    expect(r.qre).toBeUndefined();
+    expect(r.comments).toBeUndefined();
+  });
+
+  it('dashboard: QREs year over year from the history (as entered) and this year (computed), oldest first; a year without QREs is unknown', async () => {
+    const saw = await j(fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}/dashboard`));
+    const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
+    const total = computeStudy(law, study).qre.total;
+    expect(saw.qre.yearOverYear.map((y: { label: string; current: boolean }) => [y.label, y.current])).toEqual([['2022', false], ['2023', false], ['2024', false], ['2025', true]]);
+    // examples/sawtooth-ml/study.yaml: QREs 2022 $880,000.00, 2023 $2,240,000.00, 2024 $3,910,000.00 (Idaho $2,450,000.00)
+    expect(saw.qre.yearOverYear.slice(0, 3).map((y: { total: unknown }) => y.total)).toEqual([88_000_000, 224_000_000, 391_000_000].map((value) => ({ status: 'known', value })));
+    expect(saw.qre.yearOverYear[2].byState.ID).toBe(245_000_000);
+    expect(saw.qre.yearOverYear[3].total).toEqual(total.kind === 'known' ? { status: 'known', value: total.value } : expect.objectContaining({ status: total.kind }));
+    expect(saw.credits.federal.alternatives.length).toBeGreaterThanOrEqual(2);
+    const gem = await j(fx.agents.read_only!.req('GET', `/api/studies/${GEM}/dashboard`));
+    const prior = gem.qre.yearOverYear.filter((y: { current: boolean }) => !y.current);
+    expect(prior.map((y: { label: string }) => y.label)).toEqual(['2019', '2020', '2021', '2022']);
+    for (const y of prior) expect(y.total.status).toBe('unknown');
+  });
+
+  it("people: each employee's wages, qualified share, role, hours by work state and basis as the computation gives them", async () => {
+    const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
+    const direct = computeStudy(law, study).employees!;
+    const r = await j(fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}/people`));
+    expect(r.people.map((p: { id: string }) => p.id).sort()).toEqual(direct.map((e) => e.id).sort());
+    for (const e of direct) {
+      const p = r.people.find((x: { id: string }) => x.id === e.id);
+      expect({ wages: p.wages, qualifiedShare: p.qualifiedShare, qualifiedWages: p.qualifiedWages, role: p.role, hoursByState: p.hoursByState, basis: p.basis }, e.id).toEqual({ wages: e.wages, qualifiedShare: e.qualifiedShare, qualifiedWages: e.qualifiedWages, role: e.role, hoursByState: e.hoursByState, basis: e.basis });
+    }
+    // under the 80% rule the share used is 1 while the measured share stays visible
+    const all = r.people.find((p: { substantiallyAll: boolean | null }) => p.substantiallyAll === true);
+    if (all) {
+      expect(all.qualifiedShare).toBe('1');
+      expect(Number(all.measuredShare)).toBeGreaterThanOrEqual(0.8);
+    }
+  });
+
+  it('comments on every form line and on a component by their targets, and refuses a target that is not in the study', async () => {
+    const a = fx.agents.technical_reviewer!;
+    const res = await j(a.req('GET', `/api/studies/${SAWTOOTH}/result`));
+    for (const [fid, f] of Object.entries(res.forms as Record<string, { lines: { line: string }[] }>))
+      for (const l of f.lines) expect((await a.req('POST', `/api/studies/${SAWTOOTH}/comments`, { target: `line:${fid}:${l.line}`, body: `checked ${fid} ${l.line}` })).status, `${fid} ${l.line}`).toBe(201);
+    expect((await a.req('POST', `/api/studies/${SAWTOOTH}/comments`, { target: 'component:SGA', body: 'ask for the ablation runs' })).status).toBe(201);
+    const page = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components/SGA`));
+    expect(page.comments.map((c: { body: string }) => c.body)).toContain('ask for the ablation runs');
+    for (const target of ['component:NOPE', 'line:f6765:999', 'line:nope:1', 'employee:NOBODY'])
+      expect((await a.req('POST', `/api/studies/${SAWTOOTH}/comments`, { target, body: 'x' })).status, target).toBe(400);
+  });
+
+  it('lists with each study what the role may do', async () => {
+    const list = await j(fx.agents.technical_reviewer!.req('GET', '/api/studies'));
+    expect(list.studies.find((s: { id: string }) => s.id === SAWTOOTH).permissions).toEqual(expect.arrayContaining(['study.read', 'comment.write']));
+    const ro = await j(fx.agents.read_only!.req('GET', `/api/studies/${SAWTOOTH}`));
+    expect(ro.permissions).not.toContain('comment.write');
   });
 });
 
