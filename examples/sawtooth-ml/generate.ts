@@ -5,15 +5,24 @@
  * successful variants; a hybrid parallelism training stack with failed configurations; a custom
  * evaluation framework; a third-party language-model integration that does not qualify).
  *
+ * The defence file (defence.ts): evidence items whose content is kept under evidence/ (MLflow
+ * runs that failed, diverged and succeeded, ADRs and design documents dated at the outset,
+ * tickets, commits and pull requests, benchmark tables, the Kernelworks statement of work,
+ * interview notes written after the year), the four-part-test interview of every component, and
+ * the reviewer's recorded decisions (evidence.csv, interviews.yaml, qualification-log.yaml).
+ *
  * Run: npx tsx examples/sawtooth-ml/generate.ts [outDir]   (default: this folder)
- * The same seed always writes the same bytes; test/store/examples.test.ts checks it.
+ * The same seed always writes the same bytes; test/store/examples.test.ts and
+ * test/examples/examples.test.ts check it.
  */
-import { dirname } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dollars, cents, type Cents } from '../../src/money/cents.js';
 import { addDays, isoDate, type IsoDate } from '../../src/periods/date.js';
 import type { BusinessComponent, ComputerCost, Employee, Location, Study, TimeRecord } from '../../src/study/model.js';
 import { writeStudyFolder } from '../../src/study/folder/index.js';
+import { buildDefence, type EvidenceFile } from './defence.js';
 
 /** mulberry32: a small deterministic PRNG. */
 function rng(seed: number): () => number {
@@ -200,6 +209,9 @@ export function buildStudy(seed = SEED): Study {
   }
   computers.push({ id: 'OPENAI-API', vendor: 'Third-party model provider', description: 'LLM API usage for the support assistant', amount: cents(3_845_212), componentId: 'LLMAPI', use: 'production', date: isoDate(`${YEAR}-12-31`) });
 
+  // The defence file draws on its own PRNG stream, so the records above do not move.
+  const defence = buildDefence(seed, employees, COMPONENTS);
+
   return {
     formatVersion: 1,
     id: 'sawtooth-ml-2025',
@@ -257,7 +269,31 @@ export function buildStudy(seed = SEED): Study {
     stateFacts: { CA: { method: 'asc' }, UT: { start_up_year: '4' }, ID: { income_tax: '0', credits_ahead: '0' } },
     // Incorporated in Boise on 2022-01-01: no tax years before 2022, a start-up under §41(c)(3)(B).
     baseFacts: { firstTaxYearStart: isoDate('2022-01-01'), federalStartUp: true, idahoBusinessSince: 2022 },
+    evidence: defence.evidence,
+    interviews: defence.interviews,
+    qualificationLog: defence.qualificationLog,
   };
+}
+
+/** The example's study and the content files of its evidence items (paths inside the study folder). */
+export function buildExample(seed = SEED): { study: Study; files: EvidenceFile[] } {
+  const study = buildStudy(seed);
+  return { study, files: buildDefence(seed, study.employees, study.components).files };
+}
+
+/** Writes the study folder and its evidence/ files (the evidence folder is rewritten whole). */
+export function writeExample(out: string, seed = SEED): { study: Study; files: EvidenceFile[] } {
+  const ex = buildExample(seed);
+  writeStudyFolder(ex.study, out);
+  rmSync(join(out, 'evidence'), { recursive: true, force: true });
+  for (const f of ex.files) {
+    const path = join(out, ...f.path.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content);
+  }
+  // Keep the evidence bytes exactly as hashed (no line-ending conversion on checkout).
+  writeFileSync(join(out, 'evidence', '.gitattributes'), '* -text\n');
+  return ex;
 }
 
 function payrollQuarters(employees: Study['employees']): NonNullable<Study['taxFacts']['payrollTaxes']> {
@@ -275,7 +311,6 @@ function payrollQuarters(employees: Study['employees']): NonNullable<Study['taxF
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = process.argv[2] ?? dirname(fileURLToPath(import.meta.url));
-  const s = buildStudy();
-  writeStudyFolder(s, out);
-  console.log(`wrote ${out}: ${s.employees.length} employees, ${s.time.length} time records, ${s.computers.length} computer lines`);
+  const { study: s, files } = writeExample(out);
+  console.log(`wrote ${out}: ${s.employees.length} employees, ${s.time.length} time records, ${s.computers.length} computer lines, ${s.evidence!.length} evidence items (${files.length} files), ${s.interviews!.length} interviews`);
 }
