@@ -39,9 +39,10 @@ export function App() {
   if (me === undefined) return <p style={{ padding: 20 }}>Loading…</p>;
   if (me === null) return <Login onDone={load} />;
 
-  const m = /^#\/studies\/([^/]+)(?:\/([a-z-]+))?/.exec(hash);
+  const m = /^#\/studies\/([^/]+)(?:\/([a-z-]+))?(?:\/([^/]+))?/.exec(hash);
   const studyId = m ? decodeURIComponent(m[1]!) : undefined;
   const tab = m?.[2] ?? 'dashboard';
+  const sub = m?.[3] ? decodeURIComponent(m[3]) : undefined;
   const role = (firmId: string) => me.user.memberships.find((x) => x.firmId === firmId)?.role ?? '';
 
   return (
@@ -89,7 +90,7 @@ export function App() {
         </nav>
         <main>
           {studyId ? (
-            <StudyPage key={studyId} id={studyId} tab={tab} me={me} />
+            <StudyPage key={studyId} id={studyId} tab={tab} {...(sub ? { sub } : {})} me={me} />
           ) : hash.startsWith('#/quick-check') ? (
             <QuickCheck />
           ) : (

@@ -31,17 +31,35 @@ export interface StudySummary {
   taxpayerName: string;
   period: { start: string; end: string };
   role: string;
+  /** What the user's role may do in this study (src/server/roles.ts). */
+  permissions: string[];
 }
 export interface Client {
   id: string;
   name: string;
   studies: StudySummary[];
 }
+export interface Citation {
+  title: string;
+  href?: string;
+  pinpoint?: string;
+}
 export interface Check {
   id: string;
   title: string;
   status: 'pass' | 'warn' | 'fail' | 'na';
   message: string;
+  citation?: Citation[];
+  componentId?: string;
+  weight?: number;
+}
+export interface YearQre {
+  label: string;
+  start: string;
+  end: string;
+  current: boolean;
+  total: JsonVal;
+  byState: Record<string, number> | null;
 }
 export interface Flag {
   option: string;
@@ -66,7 +84,8 @@ export interface Dashboard {
     categories: ({ key: string; label: string } & JsonVal)[];
     total: JsonVal;
     byComponent: { componentId: string; name: string; wages: number; supplies: number; computers: number; contract: number; total: number }[];
-    byState: Record<string, { total: number }> | null;
+    byState: Record<string, { wages: number; supplies: number; computers: number; contract: number; total: number }> | null;
+    yearOverYear: YearQre[];
   };
   readiness: { score: number; source: string; checks: Check[] };
   components: Record<string, number>;
@@ -114,7 +133,9 @@ export interface Person {
   homeState: string | null;
   wages: number | null;
   wagesSource: string | null;
+  adjustments: { amount: number; reason: string }[];
   qualifiedShare: string | null;
+  measuredShare: string | null;
   substantiallyAll: boolean | null;
   qualifiedWages: number | null;
   missing: string[];
@@ -142,6 +163,72 @@ export interface Component {
   evidence: { id: string; title: string; kind: string; sha256?: string }[];
   decisions: { result: string; previous?: string; by: string; at: string; why: string }[];
   report?: { result: string; reasons: string[]; readiness: { score: number } } | null;
+}
+export type TestStatus = 'met' | 'not_met' | 'needs_information';
+export interface FourPartResult {
+  test: string;
+  status: TestStatus;
+  reasons: string[];
+  citations: Citation[];
+  evidenceIds: string[];
+}
+export interface ExclusionResult {
+  exclusion: string;
+  applies: boolean | 'unknown';
+  reason: string;
+  citations: Citation[];
+  partial?: { note: string; from?: string };
+  evidenceIds?: string[];
+}
+export interface SubstantiallyAll {
+  method: string;
+  basis: 'hours' | 'cost' | 'none';
+  share: string | null;
+  threshold: string;
+  passes: boolean | null;
+  shrinkBack?: { to: string | null; share: string | null; note: string };
+  measured?: { total: string; experimentation: string; unflagged: string };
+  coveredBy?: string;
+  explanation?: Explanation;
+}
+export interface EvidenceUse {
+  id: string;
+  kind: string;
+  title: string;
+  sha256?: string;
+  claimedDate?: string;
+  contemporaneous: boolean | null;
+  timing?: 'before' | 'during' | 'after' | 'undated';
+  capturedAt?: string;
+  linkedBy?: string[];
+}
+export interface ComponentQualification {
+  componentId: string;
+  name: string;
+  result: 'qualifies' | 'does_not_qualify' | 'needs_information';
+  reasons: string[];
+  tests: FourPartResult[];
+  exclusions: ExclusionResult[];
+  substantiallyAll: SubstantiallyAll;
+  evidence: EvidenceUse[];
+  readiness: { score: number; checks: Check[] };
+  parentId?: string;
+  recorded?: string;
+  lastDecision?: { result: string; by: string; at: string; why: string };
+  openQuestions?: string[];
+}
+export interface ComponentDetail {
+  component: Omit<Component, 'answers' | 'evidence' | 'decisions' | 'report'> & { parentId?: string };
+  answers: Answer[];
+  evidence: { id: string; title: string; kind: string; sha256?: string; claimedDate?: string; capturedAt?: string }[];
+  decisions: Component['decisions'];
+  children: { id: string; name: string; qualification: string }[];
+  qualification: ComponentQualification | null;
+  period: { start: string; end: string };
+  threshold: string | null;
+  problems: { severity: string; message: string }[];
+  qre?: { wages: number; supplies: number; computers: number; contract: number; total: number } | null;
+  comments?: Comment[];
 }
 export interface Question {
   id: string;
@@ -291,6 +378,7 @@ export const api = {
   whatIf: (id: string, elections: Partial<Elections>) => call<WhatIf>('POST', `${st(id)}/what-if`, { elections }),
   saveElections: (id: string, elections: Partial<Elections>) => call<{ version: number; openedVersion: boolean }>('PATCH', `${st(id)}/elections`, elections),
   components: (id: string) => call<{ components: Component[] }>('GET', `${st(id)}/components`),
+  component: (id: string, componentId: string) => call<ComponentDetail>('GET', `${st(id)}/components/${enc(componentId)}`),
   interview: (id: string) => call<{ questions: Question[]; engine: string }>('GET', `${st(id)}/interview`),
   answer: (id: string, componentId: string, answers: { question: string; value: Answer['value']; note?: string }[]) =>
     call<{ saved: number; version: number; openedVersion: boolean; qualificationChanges: unknown[] }>('PUT', `${st(id)}/components/${enc(componentId)}/interview`, { answers }),
@@ -300,8 +388,14 @@ export const api = {
     call<Job>('POST', `${st(id)}/imports?name=${enc(file.name)}${acceptSkip?.length ? `&acceptSkip=${acceptSkip.join(',')}` : ''}`, undefined, { bytes: file, type: 'application/octet-stream' }),
   job: (id: string, jobId: string) => call<Job>('GET', `${st(id)}/imports/${enc(jobId)}`),
   jobEventsUrl: (id: string, jobId: string) => `${st(id)}/imports/${enc(jobId)}/events`,
-  uploadEvidence: (id: string, file: File, meta: { kind: string; components: string[]; title?: string }) =>
-    call<{ item: { id: string; sha256: string }; alreadyPresent: boolean }>('POST', `${st(id)}/evidence?name=${enc(file.name)}&kind=${enc(meta.kind)}&components=${enc(meta.components.join(','))}${meta.title ? `&title=${enc(meta.title)}` : ''}`, undefined, { bytes: file }),
+  uploadEvidence: (id: string, file: File, meta: { kind: string; components: string[]; title?: string; claimedDate?: string }) =>
+    call<{ item: { id: string; sha256: string }; alreadyPresent: boolean }>(
+      'POST',
+      `${st(id)}/evidence?name=${enc(file.name)}&kind=${enc(meta.kind)}&components=${enc(meta.components.join(','))}${meta.title ? `&title=${enc(meta.title)}` : ''}${meta.claimedDate ? `&claimedDate=${enc(meta.claimedDate)}` : ''}`,
+      undefined,
+      { bytes: file },
+    ),
+  evidenceUrl: (id: string, sha256: string) => `${st(id)}/evidence/${enc(sha256)}`,
   comments: (id: string) => call<{ comments: Comment[] }>('GET', `${st(id)}/comments`),
   comment: (id: string, target: string, body: string) => call<{ id: number }>('POST', `${st(id)}/comments`, { target, body }),
   signoffs: (id: string) => call<{ version: Version; signoffs: Signoff[] }>('GET', `${st(id)}/signoffs`),

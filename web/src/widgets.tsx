@@ -1,36 +1,7 @@
 import * as React from 'react';
-import { useEffect, useRef, type ReactNode } from 'react';
-import type { Explanation, JsonVal } from './api';
-import { dollars, showVal } from './api';
-
-/** A horizontal bar chart as inline SVG (no chart library). Values in cents. */
-export function BarChart({ title, rows }: { title: string; rows: { label: string; value: number | null }[] }) {
-  const max = Math.max(1, ...rows.map((r) => r.value ?? 0));
-  const h = 26;
-  const labelW = 190;
-  const w = 560;
-  return (
-    <figure style={{ margin: 0 }}>
-      <figcaption className="muted">{title}</figcaption>
-      <svg role="img" aria-label={title} viewBox={`0 0 ${w} ${rows.length * h + 4}`} width="100%" style={{ maxWidth: w }}>
-        {rows.map((r, i) => {
-          const bw = r.value === null ? 0 : ((w - labelW - 90) * Math.max(0, r.value)) / max;
-          return (
-            <g key={r.label} transform={`translate(0 ${i * h + 2})`}>
-              <text x={0} y={16} fontSize={12} fill="#1b2430">
-                {r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label}
-              </text>
-              <rect x={labelW} y={4} width={bw} height={16} fill={r.value === null ? '#a76400' : '#1f5fbf'} rx={2} />
-              <text x={labelW + bw + 6} y={16} fontSize={12} fill="#1b2430">
-                {r.value === null ? 'unknown' : dollars(r.value)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
-  );
-}
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Citation, Comment, Explanation, JsonVal } from './api';
+import { api, ApiError, showVal } from './api';
 
 export function ValText({ v, kind = 'money' }: { v: JsonVal | undefined; kind?: 'money' | 'rate' | 'flag' | 'text' }) {
   if (!v) return <span>—</span>;
@@ -41,25 +12,44 @@ export function ValText({ v, kind = 'money' }: { v: JsonVal | undefined; kind?: 
   );
 }
 
-/** A modal dialog: focus moves in, Escape closes, focus returns to the opener. */
+/**
+ * A modal dialog: focus moves in (to an element marked data-autofocus, else the dialog), Tab stays
+ * inside, Escape closes, focus returns to the opener.
+ */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
-    const key = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]');
+    (first ?? ref.current)?.focus();
+    const key = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close.current();
+      if (e.key !== 'Tab' || !ref.current) return;
+      const f = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex="0"]')];
+      if (!f.length) return;
+      const a = document.activeElement;
+      if (e.shiftKey && (a === f[0] || a === ref.current)) {
+        e.preventDefault();
+        f[f.length - 1]!.focus();
+      } else if (!e.shiftKey && a === f[f.length - 1]) {
+        e.preventDefault();
+        f[0]!.focus();
+      }
+    };
     addEventListener('keydown', key);
     return () => {
       removeEventListener('keydown', key);
       opener?.focus();
     };
-  }, [onClose]);
+  }, []);
   return (
-    <div className="modal-bg" onClick={onClose}>
+    <div className="modal-bg" onClick={() => close.current()}>
       <div className="modal" role="dialog" aria-modal="true" aria-label={title} tabIndex={-1} ref={ref} onClick={(e) => e.stopPropagation()}>
         <div className="row" style={{ justifyContent: 'space-between' }}>
           <h2 style={{ margin: 0 }}>{title}</h2>
-          <button className="secondary" onClick={onClose}>
+          <button className="secondary" onClick={() => close.current()}>
             Close
           </button>
         </div>
@@ -67,6 +57,131 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
       </div>
     </div>
   );
+}
+
+/** Citations as a list of links (to the statute or regulation) with their pinpoints. */
+export function Citations({ list }: { list: Citation[] | undefined }) {
+  if (!list?.length) return null;
+  return (
+    <ul className="cites">
+      {list.map((c, i) => (
+        <li key={i}>
+          {c.href ? (
+            <a href={c.href} target="_blank" rel="noreferrer">
+              {c.title}
+            </a>
+          ) : (
+            c.title
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** How a comment target reads: "Form f6765, line 24", "component SGA", "employee E-1", "the study". */
+export function targetLabel(target: string): string {
+  const [k, a, b] = target.split(':');
+  if (k === 'line') return `${a} line ${b}`;
+  if (k === 'component') return `component ${a}`;
+  if (k === 'employee') return `employee ${a}`;
+  return 'the study';
+}
+
+/**
+ * A "comment" button for one thing (a form line, a component, an employee): shows how many
+ * comments it has, opens a dialog with them and, for a role that may comment, a box to add one.
+ */
+export function CommentButton({ studyId, target, what, comments, canWrite, onPosted }: { studyId: string; target: string; what: string; comments: Comment[]; canWrite: boolean; onPosted: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [body, setBody] = useState('');
+  const [err, setErr] = useState('');
+  const [busy, setBusy] = useState(false);
+  const mine = comments.filter((c) => c.target === target);
+  if (!canWrite && mine.length === 0) return null;
+  const fid = `comment-${target.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  return (
+    <>
+      <button type="button" className="link" aria-haspopup="dialog" aria-label={`Comment on ${what}${mine.length ? `, ${mine.length} comment${mine.length > 1 ? 's' : ''}` : ''}`} onClick={() => setOpen(true)} data-testid={`comment-${target}`}>
+        comment{mine.length ? ` (${mine.length})` : ''}
+      </button>
+      {open && (
+        <Modal title={`Comments on ${what}`} onClose={() => setOpen(false)}>
+          {mine.length === 0 ? (
+            <p className="muted">No comments yet.</p>
+          ) : (
+            <ul>
+              {mine.map((c) => (
+                <li key={c.id}>
+                  <strong>{c.user ?? 'someone'}</strong> <span className="muted">(version {c.version}, {c.at.slice(0, 16)})</span>: {c.body}
+                </li>
+              ))}
+            </ul>
+          )}
+          {canWrite && (
+            <form
+              onSubmit={async (e) => {
+                e.preventDefault();
+                if (!body.trim()) return setErr('Write a comment first.');
+                setBusy(true);
+                setErr('');
+                try {
+                  await api.comment(studyId, target, body.trim());
+                  setBody('');
+                  onPosted();
+                } catch (x) {
+                  setErr(x instanceof ApiError ? x.message : String(x));
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              <div className="form-row">
+                <label htmlFor={fid}>Your comment on {what}</label>
+                <textarea id={fid} rows={3} value={body} onChange={(e) => setBody(e.target.value)} data-autofocus required />
+              </div>
+              {err && (
+                <p className="banner bad" role="alert">
+                  {err}
+                </p>
+              )}
+              <button type="submit" disabled={busy}>
+                Add comment
+              </button>
+            </form>
+          )}
+        </Modal>
+      )}
+    </>
+  );
+}
+
+export type SortDir = 'ascending' | 'descending';
+
+/** A column header that sorts the table: a button inside the th, with aria-sort on the th. */
+export function SortHeader({ label, col, sort, onSort, num }: { label: string; col: string; sort: { col: string; dir: SortDir }; onSort: (col: string) => void; num?: boolean }) {
+  const active = sort.col === col;
+  return (
+    <th scope="col" className={num ? 'num' : undefined} aria-sort={active ? sort.dir : 'none'}>
+      <button type="button" className="sort" onClick={() => onSort(col)}>
+        {label}
+        <span aria-hidden="true">{active ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}</span>
+      </button>
+    </th>
+  );
+}
+
+/** Compares for sorting: numbers and strings in order, unknown (null) always last. */
+export function compareBy<T>(get: (x: T) => number | string | null, dir: SortDir): (a: T, b: T) => number {
+  return (a, b) => {
+    const x = get(a);
+    const y = get(b);
+    if (x === null && y === null) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return dir === 'ascending' ? c : -c;
+  };
 }
 
 /** The explanation tree: each node with its rule, formula, law, parameters, inputs and notes; children fold. */

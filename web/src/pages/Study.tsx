@@ -1,6 +1,9 @@
-import { useEffect, useState } from 'react';
-import { api, ApiError, dollars, showVal, type Component, type Diagnostic, type Elections, type Explanation, type Job, type Me, type Preview, type Question, type WhatIf } from '../api';
-import { BarChart, ExplainTree, Modal, useAsync, ValText } from '../widgets';
+import { useEffect, useMemo, useState } from 'react';
+import { api, ApiError, dollars, showVal, type Comment, type Diagnostic, type Elections, type Explanation, type Job, type Me, type Person, type Preview, type WhatIf } from '../api';
+import { BarChart, ColumnChart } from '../charts';
+import { CommentButton, compareBy, ExplainTree, Modal, SortHeader, targetLabel, useAsync, ValText, type SortDir } from '../widgets';
+import { ComponentPage } from './Component';
+import { Interview } from './Interview';
 
 const TABS: { id: string; label: string; contributor?: boolean }[] = [
   { id: 'dashboard', label: 'Dashboard' },
@@ -13,10 +16,17 @@ const TABS: { id: string; label: string; contributor?: boolean }[] = [
   { id: 'downloads', label: 'Downloads' },
 ];
 
-export function StudyPage({ id, tab, me }: { id: string; tab: string; me: Me }) {
+/** Comments of the study, for the comment buttons (only for a role that may read the study). */
+function useComments(id: string, version: number, enabled: boolean) {
+  const r = useAsync(() => (enabled ? api.comments(id) : Promise.resolve({ comments: [] as Comment[] })), [id, version, enabled]);
+  return { comments: r.data?.comments ?? [], reload: r.reload };
+}
+
+export function StudyPage({ id, tab, sub, me }: { id: string; tab: string; sub?: string; me: Me }) {
   const summary = useAsync(() => api.studies(), [id]);
   const s = summary.data?.studies.find((x) => x.id === id);
   const contributor = s?.role === 'client_contributor';
+  const perms = new Set(s?.permissions ?? []);
   const tabs = TABS.filter((t) => !contributor || t.contributor);
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
@@ -32,25 +42,31 @@ export function StudyPage({ id, tab, me }: { id: string; tab: string; me: Me }) 
         {tabs.map((t) => (
           <button
             key={t.id}
+            id={`tab-${t.id}`}
             role="tab"
             aria-selected={tab === t.id}
+            aria-controls="study-panel"
             tabIndex={tab === t.id ? 0 : -1}
             onClick={() => go(t.id)}
             onKeyDown={(e) => {
               const i = tabs.findIndex((x) => x.id === tab);
-              if (e.key === 'ArrowRight') go(tabs[(i + 1) % tabs.length]!.id);
-              if (e.key === 'ArrowLeft') go(tabs[(i - 1 + tabs.length) % tabs.length]!.id);
+              const to = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+              if (to < 0) return;
+              e.preventDefault();
+              go(tabs[to]!.id);
+              // keep the focus on the selected tab (roving tabindex)
+              requestAnimationFrame(() => document.getElementById(`tab-${tabs[to]!.id}`)?.focus());
             }}
           >
             {t.label}
           </button>
         ))}
       </div>
-      <div role="tabpanel" aria-label={tabs.find((t) => t.id === tab)?.label}>
+      <div role="tabpanel" id="study-panel" aria-labelledby={`tab-${tab}`}>
         {tab === 'dashboard' && <DashboardTab id={id} version={version} />}
-        {tab === 'forms' && <FormsTab id={id} version={version} />}
-        {tab === 'people' && <PeopleTab id={id} version={version} />}
-        {tab === 'components' && <ComponentsTab id={id} version={version} onChange={bump} canDecide={!contributor && s?.role !== 'read_only'} />}
+        {tab === 'forms' && <FormsTab id={id} version={version} canComment={perms.has('comment.write')} />}
+        {tab === 'people' && <PeopleTab id={id} version={version} canComment={perms.has('comment.write')} />}
+        {tab === 'components' && <ComponentsTab id={id} sub={sub} version={version} onChange={bump} canDecide={perms.has('study.edit')} canRead={perms.has('study.read')} canComment={perms.has('comment.write')} />}
         {tab === 'import' && <ImportTab id={id} onChange={bump} />}
         {tab === 'what-if' && <WhatIfTab id={id} version={version} onChange={bump} />}
         {tab === 'review' && <ReviewTab id={id} version={version} onChange={bump} />}
@@ -116,26 +132,69 @@ function DashboardTab({ id, version }: { id: string; version: number }) {
         <div>
           <h2>Credit by method</h2>
           <BarChart
-            title="Federal credit by method and §280C"
-            rows={fed.alternatives.map((a) => ({ label: `${a.method === 'asc' ? 'ASC' : 'Regular'}${a.section280c ? ' §280C' : ''}`, value: a.credit.status === 'known' ? (a.credit.value as number) : null }))}
+            testId="chart-methods"
+            title="Federal credit under each method (with and without the §280C reduced credit)"
+            valueLabel="Credit"
+            rows={fed.alternatives.map((a) => ({
+              label: `${a.method === 'asc' ? 'ASC' : 'Regular'}${a.section280c ? ', §280C reduced' : ', full'}${a.method === fed.chosen.method && a.section280c === fed.chosen.section280c ? ' (chosen)' : ''}`,
+              value: a.credit.status === 'known' ? (a.credit.value as number) : null,
+              highlight: a.method === fed.chosen.method && a.section280c === fed.chosen.section280c,
+              ...(a.credit.status === 'unknown' ? { note: `missing: ${(a.credit.missing ?? []).join(', ')}` } : a.credit.status === 'na' ? { note: a.credit.reason ?? 'not applicable' } : {}),
+            }))}
           />
           <h2>QREs by category</h2>
-          <BarChart title="Qualified research expenses by category" rows={d.qre.categories.map((c) => ({ label: c.label, value: c.status === 'known' ? (c.value as number) : c.status === 'na' ? 0 : null }))} />
+          <BarChart
+            testId="chart-categories"
+            title="Qualified research expenses by category"
+            valueLabel="QREs"
+            rows={d.qre.categories
+              .filter((c) => c.status !== 'na')
+              .map((c) => ({ label: c.label, value: c.status === 'known' ? (c.value as number) : null, ...(c.status === 'unknown' ? { note: `missing: ${(c.missing ?? []).join(', ')}` } : {}) }))}
+          />
           <h2>QREs by business component</h2>
-          <BarChart title="Qualified research expenses by component" rows={d.qre.byComponent.map((c) => ({ label: c.name, value: c.total }))} />
+          <BarChart testId="chart-components" title="Qualified research expenses by business component" valueLabel="QREs" empty="No component has QREs." rows={d.qre.byComponent.map((c) => ({ label: c.name, value: c.total }))} />
+          <h2>QREs by state</h2>
+          <BarChart
+            testId="chart-states"
+            title="Qualified research expenses by state where the research was done"
+            valueLabel="QREs"
+            empty="The QREs are not sourced to states."
+            rows={Object.entries(d.qre.byState ?? {})
+              .sort((a, b) => b[1].total - a[1].total)
+              .map(([k, v]) => ({ label: k, value: v.total }))}
+          />
+          <h2>QREs year over year</h2>
+          <ColumnChart
+            testId="chart-years"
+            title={`Qualified research expenses by tax year (prior years from the study's history, ${d.qre.yearOverYear.find((y) => y.current)?.label ?? 'this year'} computed)`}
+            valueLabel="QREs"
+            rows={d.qre.yearOverYear.map((y) => ({
+              label: y.label,
+              value: y.total.status === 'known' ? (y.total.value as number) : null,
+              highlight: y.current,
+              note: y.current ? 'this study (computed)' : y.total.status === 'known' ? 'history (as entered)' : 'history: QREs not entered',
+            }))}
+          />
         </div>
         <div>
           <h2>Readiness</h2>
           <table>
             <tbody>
               {d.readiness.checks.map((c) => (
-                <tr key={c.id + (c as { componentId?: string }).componentId}>
+                <tr key={c.id + (c.componentId ?? '')}>
                   <td>
                     <span className={`pill ${c.status}`}>{c.status}</span>
                   </td>
                   <td>
                     {c.title}
+                    {c.componentId ? (
+                      <>
+                        {' '}
+                        (<a href={`#/studies/${encodeURIComponent(d.study.id)}/components/${encodeURIComponent(c.componentId)}`}>{c.componentId}</a>)
+                      </>
+                    ) : null}
                     <div className="muted">{c.message}</div>
+                    {c.citation && c.citation.length > 0 && <div className="muted small">{c.citation.map((x) => x.title).join('; ')}</div>}
                   </td>
                 </tr>
               ))}
@@ -170,8 +229,9 @@ function DashboardTab({ id, version }: { id: string; version: number }) {
   );
 }
 
-function FormsTab({ id, version }: { id: string; version: number }) {
+function FormsTab({ id, version, canComment }: { id: string; version: number; canComment: boolean }) {
   const { data: r, error } = useAsync(() => api.result(id), [id, version]);
+  const cm = useComments(id, version, true);
   const [why, setWhy] = useState<{ title: string; e?: Explanation; err?: string } | null>(null);
   if (error) return <Err msg={error} />;
   if (!r) return <p>Computing…</p>;
@@ -188,7 +248,9 @@ function FormsTab({ id, version }: { id: string; version: number }) {
                 <th>Line</th>
                 <th>Description</th>
                 <th className="num">Amount</th>
-                <th />
+                <th>
+                  <span className="sr-only">Explain and comment</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -214,7 +276,8 @@ function FormsTab({ id, version }: { id: string; version: number }) {
                       }}
                     >
                       why?
-                    </button>
+                    </button>{' '}
+                    <CommentButton studyId={id} target={`line:${fid}:${l.line}`} what={`${f.title} line ${l.line}`} comments={cm.comments} canWrite={canComment} onPosted={cm.reload} />
                   </td>
                 </tr>
               ))}
@@ -231,259 +294,138 @@ function FormsTab({ id, version }: { id: string; version: number }) {
   );
 }
 
-function PeopleTab({ id, version }: { id: string; version: number }) {
+const ROLE_NAMES: Record<string, string> = { researcher: 'Researcher', engineer: 'Engineer', scientist: 'Scientist', technician: 'Technician', manager: 'Manager', executive: 'Executive', support: 'Support', other: 'Other' };
+
+const PEOPLE_SORT: Record<string, (p: Person) => number | string | null> = {
+  name: (p) => p.name,
+  role: (p) => p.role ?? null,
+  wages: (p) => p.wages,
+  share: (p) => (p.qualifiedShare === null ? null : Number(p.qualifiedShare)),
+  qualified: (p) => p.qualifiedWages,
+  hours: (p) => p.totalHours,
+  states: (p) => Object.keys(p.hoursByState).sort().join(' '),
+  basis: (p) => p.basis,
+};
+
+function PeopleTab({ id, version, canComment }: { id: string; version: number; canComment: boolean }) {
   const { data, error } = useAsync(() => api.people(id), [id, version]);
+  const cm = useComments(id, version, true);
+  const [sort, setSort] = useState<{ col: string; dir: SortDir }>({ col: 'qualified', dir: 'descending' });
+  const rows = useMemo(() => [...(data?.people ?? [])].sort(compareBy(PEOPLE_SORT[sort.col]!, sort.dir)), [data, sort]);
   if (error) return <Err msg={error} />;
   if (!data) return <p>Loading…</p>;
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th>Employee</th>
-          <th>Role</th>
-          <th className="num">Wages</th>
-          <th className="num">Qualified share</th>
-          <th className="num">Qualified wages</th>
-          <th>Hours by state</th>
-          <th>Basis</th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.people.map((p) => (
-          <tr key={p.id}>
-            <td>
-              {p.name}
-              <div className="muted">
-                {p.id}
-                {p.title ? ` · ${p.title}` : ''}
-                {p.officer ? ' · officer' : ''}
-              </div>
-            </td>
-            <td>{p.role ?? '—'}</td>
-            <td className="num" title={p.wagesSource ?? undefined}>
-              {p.wages === null ? <span className="unknown">unknown</span> : dollars(p.wages)}
-            </td>
-            <td className="num">
-              {p.qualifiedShare === null ? <span className="unknown">unknown</span> : `${(Number(p.qualifiedShare) * 100).toFixed(1)}%`}
-              {p.substantiallyAll ? <div className="muted">≥ 80%: all wages</div> : null}
-            </td>
-            <td className="num">{p.qualifiedWages === null ? <span className="unknown" title={p.missing.join(', ')}>unknown</span> : dollars(p.qualifiedWages)}</td>
-            <td>
-              {Object.entries(p.hoursByState)
-                .map(([k, v]) => `${k} ${Math.round(v)}h`)
-                .join(', ')}
-            </td>
-            <td>
-              {p.basis}
-              {p.wagesSource ? <div className="muted">wages: {p.wagesSource}</div> : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function AnswerInput({ q, value, onChange }: { q: Question; value: unknown; onChange: (v: unknown) => void }) {
-  const idFor = `q-${q.id}`;
-  switch (q.type) {
-    case 'yes_no':
-      return (
-        <select id={idFor} value={value === true ? 'yes' : value === false ? 'no' : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'yes')}>
-          <option value="">—</option>
-          <option value="yes">Yes</option>
-          <option value="no">No</option>
-        </select>
-      );
-    case 'date':
-      return <input id={idFor} type="date" value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)} />;
-    case 'list':
-      return (
-        <textarea
-          id={idFor}
-          rows={3}
-          placeholder="one per line"
-          value={Array.isArray(value) ? (value as string[]).join('\n') : ''}
-          onChange={(e) => {
-            const items = e.target.value.split('\n').map((x) => x.trim());
-            onChange(items.some(Boolean) ? items : undefined);
-          }}
-          onBlur={(e) => {
-            const items = e.target.value.split('\n').map((x) => x.trim()).filter(Boolean);
-            onChange(items.length ? items : undefined);
-          }}
-        />
-      );
-    case 'number':
-      return <input id={idFor} type="number" inputMode="decimal" value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))} />;
-    case 'choice':
-      return (
-        <select id={idFor} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)}>
-          <option value="">—</option>
-          {q.choices?.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      );
-    case 'multi': {
-      const set = new Set(Array.isArray(value) ? (value as string[]) : []);
-      return (
-        <fieldset id={idFor} style={{ border: 'none', padding: 0 }}>
-          {q.choices?.map((c) => (
-            <label key={c.value} style={{ display: 'block', fontWeight: 400 }}>
-              <input
-                type="checkbox"
-                checked={set.has(c.value)}
-                onChange={(e) => {
-                  const n = new Set(set);
-                  if (e.target.checked) n.add(c.value);
-                  else n.delete(c.value);
-                  onChange(n.size ? [...n] : undefined);
-                }}
-              />{' '}
-              {c.label}
-            </label>
-          ))}
-        </fieldset>
-      );
-    }
-    default:
-      return <textarea id={idFor} rows={3} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)} />;
-  }
-}
-
-function Interview({ id, c, questions, onSaved }: { id: string; c: Component; questions: Question[]; onSaved: () => void }) {
-  const [vals, setVals] = useState<Record<string, unknown>>(() => Object.fromEntries(c.answers.map((a) => [a.question, a.value])));
-  const [msg, setMsg] = useState('');
-  const [err, setErr] = useState('');
-  const [file, setFile] = useState<File | null>(null);
-  return (
-    <form
-      className="interview"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setErr('');
-        const answers = Object.entries(vals)
-          .filter(([, v]) => v !== undefined)
-          .map(([question, value]) => ({ question, value: value as string }));
-        if (!answers.length) return setErr('Answer at least one question.');
-        try {
-          const r = await api.answer(id, c.id, answers);
-          setMsg(`Saved ${r.saved} answer(s)${r.openedVersion ? `; version ${r.version} opened` : ''}${r.qualificationChanges.length ? '; the qualification changed' : ''}.`);
-          onSaved();
-        } catch (x) {
-          setErr(x instanceof ApiError ? x.message : String(x));
-        }
-      }}
-    >
-      {questions.map((q) => (
-        <div className="form-row" key={q.id}>
-          <label htmlFor={`q-${q.id}`}>
-            {q.text}
-            {q.required ? ' *' : ''}
-          </label>
-          {q.help && <span className="muted">{q.help}</span>}
-          <AnswerInput q={q} value={vals[q.id]} onChange={(v) => setVals((o) => ({ ...o, [q.id]: v }))} />
-        </div>
-      ))}
-      <button type="submit">Save answers</button>
-      {msg && (
-        <p className="banner ok" role="status">
-          {msg}
-        </p>
-      )}
-      <Err msg={err} />
-      <h3>Evidence</h3>
-      <ul>
-        {c.evidence.map((e) => (
-          <li key={e.id}>
-            {e.title} <span className="muted">({e.kind}{e.sha256 ? `, sha256 ${e.sha256.slice(0, 12)}…` : ''})</span>
-          </li>
-        ))}
-      </ul>
-      <div className="row">
-        <label htmlFor={`ev-${c.id}`}>Upload evidence</label>
-        <input id={`ev-${c.id}`} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        <button
-          type="button"
-          className="secondary"
-          disabled={!file}
-          onClick={async () => {
-            if (!file) return;
-            try {
-              const r = await api.uploadEvidence(id, file, { kind: 'other', components: [c.id] });
-              setMsg(r.alreadyPresent ? 'That file was already in the ledger; it is now linked here.' : `Stored as ${r.item.sha256.slice(0, 12)}…`);
-              onSaved();
-            } catch (x) {
-              setErr(x instanceof ApiError ? x.message : String(x));
-            }
-          }}
-        >
-          Upload
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function ComponentsTab({ id, version, onChange, canDecide }: { id: string; version: number; onChange: () => void; canDecide: boolean }) {
-  const comps = useAsync(() => api.components(id), [id, version]);
-  const iv = useAsync(() => api.interview(id), [id]);
-  const [open, setOpen] = useState<string | null>(null);
-  const [why, setWhy] = useState('');
-  const [err, setErr] = useState('');
-  if (comps.error) return <Err msg={comps.error} />;
-  if (!comps.data || !iv.data) return <p>Loading…</p>;
+  const onSort = (col: string) => setSort((s) => ({ col, dir: s.col === col && s.dir === 'ascending' ? 'descending' : s.col === col ? 'ascending' : col === 'name' || col === 'role' || col === 'states' || col === 'basis' ? 'ascending' : 'descending' }));
+  const h = (label: string, col: string, num?: boolean) => <SortHeader label={label} col={col} sort={sort} onSort={onSort} {...(num ? { num } : {})} />;
+  const pct = (d: string) => `${(Number(d) * 100).toFixed(1)}%`;
   return (
     <>
-      {iv.data.engine === 'none' && <p className="muted">Answers are kept with the study. The preparer records each component's qualification decision and reason below.</p>}
+      <p className="muted" id="people-help">
+        Wages are §3401(a) wages (W-2 box 1 with adjustments). The qualified share is the share of hours in qualified services; at 80% or more all wages count (Treas. Reg. § 1.41-2(d)(2)). Sort by any column.
+      </p>
+      <div className="scroll">
+        <table data-testid="people" aria-describedby="people-help">
+          <caption className="sr-only">People and time, sorted by {sort.col} {sort.dir}</caption>
+          <thead>
+            <tr>
+              {h('Employee', 'name')}
+              {h('Role', 'role')}
+              {h('Wages', 'wages', true)}
+              {h('Qualified share', 'share', true)}
+              {h('Qualified wages', 'qualified', true)}
+              {h('Hours', 'hours', true)}
+              {h('Hours by work state', 'states')}
+              {h('Basis', 'basis')}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((p) => (
+              <tr key={p.id}>
+                <th scope="row" className="rowhead">
+                  {p.name}
+                  <div className="muted">
+                    {p.id}
+                    {p.title ? ` · ${p.title}` : ''}
+                    {p.officer ? ' · officer' : ''}
+                  </div>
+                  <CommentButton studyId={id} target={`employee:${p.id}`} what={`${p.name} (${p.id})`} comments={cm.comments} canWrite={canComment} onPosted={cm.reload} />
+                </th>
+                <td>{p.role ? (ROLE_NAMES[p.role] ?? p.role) : '—'}</td>
+                <td className="num">
+                  {p.wages === null ? <span className="unknown">unknown</span> : dollars(p.wages)}
+                  {p.wagesSource ? <div className="muted small">{p.wagesSource}</div> : null}
+                  {p.adjustments.length > 0 ? <div className="muted small">{p.adjustments.length} adjustment(s)</div> : null}
+                </td>
+                <td className="num">
+                  {p.qualifiedShare === null ? <span className="unknown">unknown</span> : pct(p.qualifiedShare)}
+                  {p.substantiallyAll && p.measuredShare !== null ? <div className="muted small">measured {pct(p.measuredShare)}; ≥ 80%: all wages</div> : null}
+                </td>
+                <td className="num">{p.qualifiedWages === null ? <span className="unknown" title={p.missing.join(', ')}>unknown</span> : dollars(p.qualifiedWages)}</td>
+                <td className="num">
+                  {Math.round(p.totalHours).toLocaleString('en-US')}
+                  <div className="muted small">qualified {Math.round(p.qualifiedHours).toLocaleString('en-US')}</div>
+                </td>
+                <td>
+                  {Object.entries(p.hoursByState)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([k, v]) => `${k} ${Math.round(v).toLocaleString('en-US')} h`)
+                    .join(', ') || '—'}
+                </td>
+                <td>
+                  {p.basis}
+                  {p.missing.length > 0 ? <div className="unknown small">missing: {p.missing.join(', ')}</div> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function ComponentsTab({ id, sub, version, onChange, canDecide, canRead, canComment }: { id: string; sub: string | undefined; version: number; onChange: () => void; canDecide: boolean; canRead: boolean; canComment: boolean }) {
+  const comps = useAsync(() => api.components(id), [id, version]);
+  const iv = useAsync(() => api.interview(id), [id]);
+  const cm = useComments(id, version, canRead);
+  const [open, setOpen] = useState<string | null>(null);
+  if (comps.error) return <Err msg={comps.error} />;
+  if (!comps.data || !iv.data) return <p>Loading…</p>;
+  if (sub) return <ComponentPage id={id} componentId={sub} version={version} questions={iv.data.questions} canDecide={canDecide} canComment={canComment} onChange={onChange} />;
+  const href = (cid: string) => `#/studies/${encodeURIComponent(id)}/components/${encodeURIComponent(cid)}`;
+  return (
+    <>
+      {iv.data.engine === 'none' && <p className="muted">Answers are kept with the study. The preparer records each component's qualification decision and reason on the component's page.</p>}
       {comps.data.components.map((c) => (
         <div className="card" key={c.id} style={{ marginBottom: 12 }}>
           <div className="row" style={{ justifyContent: 'space-between' }}>
-            <div>
-              <strong>{c.name}</strong> <span className="muted">({c.id}, {c.type})</span>
-            </div>
+            <h2 style={{ margin: 0, fontSize: 16 }}>
+              <a href={href(c.id)}>{c.name}</a> <span className="muted">({c.id}, {c.type.replace(/_/g, ' ')})</span>
+            </h2>
             <span className={`pill ${c.qualification}`} data-testid={`qual-${c.id}`}>
               {c.qualification.replace(/_/g, ' ')}
             </span>
           </div>
           {c.informationSought && <p className="muted">Information sought: {c.informationSought}</p>}
-          {c.report && <p>Qualification engine: {c.report.result.replace(/_/g, ' ')} — {c.report.reasons.join(' ')}</p>}
+          {c.report && (
+            <p>
+              Qualification engine: <span className={c.report.result}>{c.report.result.replace(/_/g, ' ')}</span>; readiness {c.report.readiness.score} / 100.
+            </p>
+          )}
           <div className="row">
+            <a href={href(c.id)} className="button secondary" aria-label={`Qualification report of ${c.name}`}>
+              Qualification report
+            </a>
             <button className="secondary" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? null : c.id)}>
               {open === c.id ? 'Close interview' : `Interview (${c.answers.length} answered)`}
             </button>
-            {canDecide &&
-              (['qualifies', 'does_not_qualify', 'needs_information'] as const)
-                .filter((q) => q !== c.qualification)
-                .map((q) => (
-                  <button
-                    key={q}
-                    className="secondary"
-                    onClick={async () => {
-                      setErr('');
-                      const reason = why.trim() || prompt(`Why does ${c.id} ${q.replace(/_/g, ' ')}?`) || '';
-                      if (reason.length < 3) return setErr('Give a reason of at least 3 characters.');
-                      try {
-                        await api.decide(id, c.id, q, reason);
-                        setWhy('');
-                        onChange();
-                        comps.reload();
-                      } catch (x) {
-                        setErr(x instanceof ApiError ? x.message : String(x));
-                      }
-                    }}
-                  >
-                    Mark {q.replace(/_/g, ' ')}
-                  </button>
-                ))}
+            <CommentButton studyId={id} target={`component:${c.id}`} what={`component ${c.name} (${c.id})`} comments={cm.comments} canWrite={canComment} onPosted={cm.reload} />
           </div>
           {open === c.id && (
             <Interview
               id={id}
-              c={c}
+              componentId={c.id}
+              answers={c.answers}
+              evidence={c.evidence}
               questions={iv.data!.questions}
               onSaved={() => {
                 onChange();
@@ -505,13 +447,6 @@ function ComponentsTab({ id, version, onChange, canDecide }: { id: string; versi
           )}
         </div>
       ))}
-      {canDecide && (
-        <div className="form-row">
-          <label htmlFor="decision-reason">Reason for the next qualification decision</label>
-          <input id="decision-reason" value={why} onChange={(e) => setWhy(e.target.value)} placeholder="e.g. interview of 2025-03-02: six alternatives evaluated" />
-        </div>
-      )}
-      <Err msg={err} />
     </>
   );
 }
@@ -846,7 +781,6 @@ function ReviewTab({ id, version, onChange }: { id: string; version: number; onC
   const so = useAsync(() => api.signoffs(id), [id, version]);
   const cm = useAsync(() => api.comments(id), [id, version]);
   const au = useAsync(() => api.audit(id).catch(() => ({ entries: [] })), [id, version]);
-  const [target, setTarget] = useState('study');
   const [body, setBody] = useState('');
   const [err, setErr] = useState('');
   if (!so.data || !cm.data) return <p>Loading…</p>;
@@ -895,12 +829,17 @@ function ReviewTab({ id, version, onChange }: { id: string; version: number; onC
       </table>
       <Err msg={err} />
       <h2>Comments</h2>
-      <ul>
-        {cm.data.comments.map((c) => (
-          <li key={c.id}>
-            <strong>{c.user}</strong> on <code>{c.target}</code> (v{c.version}, {c.at.slice(0, 16)}): {c.body}
-          </li>
-        ))}
+      <p className="muted">Comment on a form line, a component or an employee with the “comment” button next to it; comments on the study as a whole go here.</p>
+      <ul data-testid="comments">
+        {cm.data.comments.map((c) => {
+          const [k, a] = c.target.split(':');
+          const link = k === 'line' ? `#/studies/${encodeURIComponent(id)}/forms` : k === 'component' ? `#/studies/${encodeURIComponent(id)}/components/${encodeURIComponent(a!)}` : k === 'employee' ? `#/studies/${encodeURIComponent(id)}/people` : undefined;
+          return (
+            <li key={c.id}>
+              <strong>{c.user}</strong> on {link ? <a href={link}>{targetLabel(c.target)}</a> : targetLabel(c.target)} <span className="muted">(version {c.version}, {c.at.slice(0, 16)})</span>: {c.body}
+            </li>
+          );
+        })}
       </ul>
       <form
         className="row"
@@ -908,7 +847,7 @@ function ReviewTab({ id, version, onChange }: { id: string; version: number; onC
           e.preventDefault();
           setErr('');
           try {
-            await api.comment(id, target, body);
+            await api.comment(id, 'study', body);
             setBody('');
             cm.reload();
             au.reload();
@@ -917,9 +856,7 @@ function ReviewTab({ id, version, onChange }: { id: string; version: number; onC
           }
         }}
       >
-        <label htmlFor="c-target">On</label>
-        <input id="c-target" value={target} onChange={(e) => setTarget(e.target.value)} size={18} title="study, component:<id>, line:f6765:24 or employee:<id>" />
-        <label htmlFor="c-body">Comment</label>
+        <label htmlFor="c-body">Comment on the study</label>
         <input id="c-body" value={body} onChange={(e) => setBody(e.target.value)} size={50} required />
         <button type="submit">Add comment</button>
       </form>
