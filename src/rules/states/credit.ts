@@ -11,6 +11,7 @@ import type { Law } from '../../law/law.js';
 import { computeArizonaCredit } from './az/credit.js';
 import { computeCaliforniaCredit } from './ca/credit.js';
 import { computeGeorgiaCredit } from './ga/credit.js';
+import { computeIllinoisCredit } from './il/credit.js';
 import { computeMassachusettsCredit } from './ma/credit.js';
 import { computeMinnesotaCredit } from './mn/credit.js';
 import { computeNewJerseyCredit } from './nj/credit.js';
@@ -19,6 +20,7 @@ import { computeTexasCredit } from './tx/credit.js';
 import { computeUtahCredit } from './ut/credit.js';
 import { computeWisconsinCredit } from './wi/credit.js';
 import type { StateCreditInput, StateCreditResult } from './state-credit.js';
+import { limitationFor } from './limitation.js';
 
 export type StateEngine = (law: Law, input: StateCreditInput) => StateCreditResult;
 
@@ -27,6 +29,7 @@ export const STATE_ENGINES: Readonly<Record<string, StateEngine>> = {
   AZ: computeArizonaCredit,
   CA: computeCaliforniaCredit,
   GA: computeGeorgiaCredit,
+  IL: computeIllinoisCredit,
   MA: computeMassachusettsCredit,
   MN: computeMinnesotaCredit,
   NJ: computeNewJerseyCredit,
@@ -47,7 +50,11 @@ export function stateFactIds(law: Law, state: string, input: Pick<StateCreditInp
 export function computeStateCredit(law: Law, state: string, input: StateCreditInput): StateCreditResult {
   const s = state.toUpperCase();
   const engine = STATE_ENGINES[s];
-  if (engine) return engine(law, input);
+  if (engine) {
+    const r = engine(law, input);
+    const limitation = limitationFor(law, s, input, r);
+    return limitation ? { ...r, limitation } : r;
+  }
   const ex = explainer(`us.${s.toLowerCase()}.research.credit`, `${s} research credit`, [{ title: 'law/states/registry.yaml (states.md Part B)' }]);
   const pid = `us.${s.toLowerCase()}.research.not_computed`;
   let reason: string;

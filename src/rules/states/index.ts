@@ -38,6 +38,7 @@ export * from './idaho/controlled-group.js';
 export * from './state-credit.js';
 export * from './credit.js';
 export * from './schedules.js';
+export * from './limitation.js';
 
 export interface ComputeIdahoInput extends IdahoCreditInput {
   /** Unused Idaho credit of earlier years by vintage. */

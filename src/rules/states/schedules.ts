@@ -11,6 +11,7 @@ import type { Citation, Val } from '../../explain/types.js';
 import { sum, type Cents } from '../../money/index.js';
 import { QRE_CATEGORIES, type SourcedQres } from './sourcing.js';
 import type { StateSummaryRow } from './index.js';
+import type { StateLimitation, StateVintage } from './limitation.js';
 
 export type StateCell = string | number | boolean | null;
 export interface StateScheduleColumn {
@@ -111,5 +112,55 @@ export function disqualifiedSchedule(sourced: SourcedQres): StateSchedule {
     rows: [...rows, ...unknown],
     totals: { amount: sum(sourced.disqualified.filter((d) => d.classification === 'federally_qualified_state_disqualified').map((d) => d.amount)) },
     notes: ['Totals count only federally qualified amounts excluded from the state; lines of unknown location are listed, never assumed in or out.'],
+  };
+}
+
+/**
+ * The carryforward ledger of one state's research credit by vintage (schedule `carryforward.<xx>`):
+ * used this year, expired, lapsed (current-year credit that may not carry), carried forward with the
+ * last year of use. Undefined when the state has no limitation or nothing to show; when the
+ * limitation is unknown the schedule says so in a note and lists only what carried in.
+ */
+export function stateCarryforwardSchedule(state: string, lim: StateLimitation | undefined, year: number): StateSchedule | undefined {
+  if (!lim) return undefined;
+  const xx = state.toLowerCase();
+  const key = (v: StateVintage) => `${v.year}|${v.expiresAfter === null ? 'none' : v.expiresAfter}`;
+  const rowsBy = new Map<string, { vintage: number; expires: number | null; used: number; expired: number; lapsed: number; carried: number }>();
+  const row = (v: StateVintage) => {
+    const k = key(v);
+    if (!rowsBy.has(k)) rowsBy.set(k, { vintage: v.year, expires: v.expiresAfter, used: 0, expired: 0, lapsed: 0, carried: 0 });
+    return rowsBy.get(k)!;
+  };
+  for (const v of lim.used) row(v).used += v.amount;
+  for (const v of lim.expired) row(v).expired += v.amount;
+  for (const v of lim.carryforward) row(v).carried += v.amount;
+  if (lim.lapsed > 0) row({ year, amount: lim.lapsed, expiresAfter: year }).lapsed += lim.lapsed;
+  const refund = lim.refund?.kind === 'known' ? lim.refund.value : null;
+  if (rowsBy.size === 0 && lim.allowed.kind === 'known' && !refund) return undefined;
+  const rows = [...rowsBy.values()]
+    .sort((a, b) => a.vintage - b.vintage || (a.expires ?? 1e9) - (b.expires ?? 1e9))
+    .map((r) => ({
+      cells: { vintage: String(r.vintage), expires: r.expires === null ? 'no expiry' : String(r.expires), used: r.used, expired: r.expired, lapsed: r.lapsed, carried: r.carried } as Record<string, StateCell>,
+      source: `us.${xx}.research.limitation`,
+    }));
+  const tot = (k: 'used' | 'expired' | 'lapsed' | 'carried') => rows.reduce((s, r) => s + (r.cells[k] as number), 0);
+  const notes: string[] = [];
+  if (lim.allowed.kind !== 'known') notes.push(`The limitation is unknown: missing ${lim.missing.join(', ') || 'the credit of the year'}. Nothing is shown as used or carried until the facts are given.`);
+  if (refund !== null) notes.push(`Refund of the year: ${(refund / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })} dollars.`);
+  return {
+    id: `carryforward.${xx}`,
+    title: `${state} research credit carryforward by vintage (oldest first)`,
+    citation: [{ title: `law/states/${xx}/limitation.yaml (states.md Part C item 8)` }],
+    columns: [
+      { key: 'vintage', label: 'Year generated', kind: 'text' },
+      { key: 'expires', label: 'Usable through', kind: 'text' },
+      { key: 'used', label: 'Used this year', kind: 'money' },
+      { key: 'expired', label: 'Expired', kind: 'money' },
+      { key: 'lapsed', label: 'Lapsed (may not carry)', kind: 'money' },
+      { key: 'carried', label: 'Carried forward', kind: 'money' },
+    ],
+    rows,
+    totals: { used: tot('used'), expired: tot('expired'), lapsed: tot('lapsed'), carried: tot('carried') },
+    notes,
   };
 }

@@ -91,10 +91,10 @@ for (const st of STATES) {
 describe('computeStateCredit: states without an engine, registry and fact lists', () => {
   const reg = parseStateCreditRegistry(parse(readFileSync(new URL('../../../law/states/registry.yaml', import.meta.url), 'utf8')));
   it('a registry state without an engine is n/a with the reason from the law files', () => {
-    const r = computeStateCredit(law, 'IL', toInput('IL', { qre: { wages: 100 }, history: {}, facts: {} }, calendarYear(2024)));
+    const r = computeStateCredit(law, 'CT', toInput('CT', { qre: { wages: 100 }, history: {}, facts: {} }, calendarYear(2024)));
     expect(r.credit.kind).toBe('na');
-    if (r.credit.kind === 'na') expect(r.credit.reason).toMatch(/Illinois|6\.5%/);
-    expect(r.credit.why.params.map((p) => p.id)).toContain('us.il.research.not_computed');
+    if (r.credit.kind === 'na') expect(r.credit.reason).toMatch(/12-217n/);
+    expect(r.credit.why.params.map((p) => p.id)).toContain('us.ct.research.not_computed');
     const wa = computeStateCredit(law, 'WA', toInput('WA', { qre: { wages: 100 }, history: {}, facts: {} }, calendarYear(2024)));
     expect(wa.credit.kind === 'na' && wa.credit.reason).toMatch(/no research credit for WA/);
   });

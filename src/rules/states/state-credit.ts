@@ -43,6 +43,7 @@ import {
 import type { LawView } from '../../law/law.js';
 import { isShortYear, periodMonths, yearBegun, type TaxPeriod } from '../../periods/index.js';
 import type { SourcedQres } from './sourcing.js';
+import type { StateLimitation } from './limitation.js';
 
 export type StateEntityType = 'c_corporation' | 's_corporation' | 'partnership' | 'sole_proprietorship' | 'estate_or_trust' | 'tax_exempt' | 'individual';
 
@@ -108,6 +109,12 @@ export interface StateCreditResult {
   notes: string[];
   /** Review flags (open legal questions) used anywhere in the computation. */
   flags: ReviewFlag[];
+  /**
+   * Limitation on use against the state tax of the year, the carryforward ledger by vintage and the
+   * refund (src/rules/states/limitation.ts); undefined when the state has none in the law files or the
+   * credit does not apply. `allowed` is unknown (with `missing`) when the tax facts are missing.
+   */
+  limitation?: StateLimitation;
 }
 
 export type FactKind = 'bool' | 'rate' | 'money' | 'int' | 'choice';

@@ -39,12 +39,13 @@ describe('multistate summary (states.md Part C item 1): federal and each state f
     expect([st('ID'), st('TX'), st('AZ'), st('IL')]).toEqual([dollars(750000), dollars(290000), dollars(195000), 0]);
     expect(st('ID') + st('TX') + st('AZ')).toBe(dollars(1235000));
   });
-  it('Idaho through computeIdaho (2.5% with no receipts), Texas through its engine, Illinois n/a with its reason, Arizona unknown with the open question', () => {
+  it('Idaho through computeIdaho (2.5% with no receipts), Texas through its engine, Illinois through its engine (unknown without its history, named), Arizona unknown with the open question', () => {
     expect(by.ID!.credit.kind === 'known' && by.ID!.credit.value).toBe(dollars(18750));
     // TX: 290,000 − 50% × 200,000 = 190,000 × 8.722% = 16,571.80 → 16,572
     expect(by.TX!.credit.kind === 'known' && by.TX!.credit.value).toBe(dollars(16572));
     expect(by.TX!.carryforwardYears).toBe(20);
-    expect(by.IL!.credit.kind).toBe('na');
+    expect(by.IL!.credit.kind).toBe('unknown');
+    expect(by.IL!.missing).toEqual(expect.arrayContaining(['history.2022.qreByState.IL', 'history.2023.qreByState.IL', 'history.2024.qreByState.IL']));
     expect(by.AZ!.credit.kind).toBe('unknown'); // ASC with preceding years without Arizona QREs: open question
   });
   it('schedule rows: federal first, then each state with QREs by category, credit, refundable, carryforward and missing', () => {
