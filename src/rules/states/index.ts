@@ -8,7 +8,10 @@
  *   page 2 Parts A–C), limitation and vintage ledger (lines 17–27) and, for pass-through entities,
  *   each owner's share.
  * - `computeStateCredit(law, state, input)` — the credit of one of the states with an engine
- *   (AZ, CA, GA, MA, MN, NJ, PA, TX, UT, WI); n/a with the reason for the others.
+ *   (AZ, CA, GA, IL, MA, MN, NJ, PA, TX, UT, WI) with its limitation on use (`limitation`: allowed,
+ *   carryforward by vintage, refund); n/a with the reason for the others.
+ * - `stateLimitation(law, state, input)`, `stateCarryforwardSchedule(state, limitation, year)` — the
+ *   limitation on its own and the schedule `carryforward.<xx>`.
  * - `multistateSummary(law, input)` — the same records sourced to each state side by side with the
  *   federal QREs of the same records, each state's credit (Idaho through `computeIdaho`).
  * - `multistateSchedule(rows)`, `disqualifiedSchedule(sourced)` — schedule-ready tables.

@@ -8,7 +8,7 @@ import { calendarYear } from '../../periods/index.js';
 import { dollars, sum, type Cents } from '../../money/index.js';
 import { stateLimitation, type StateVintage } from './limitation.js';
 import { stateCarryforwardSchedule } from './schedules.js';
-import { computeStateCredit } from './credit.js';
+import { computeStateCredit, stateFactIds } from './credit.js';
 import type { StateCreditInput, StateEntityType } from './state-credit.js';
 import type { QreCategory, SourcedQres } from './sourcing.js';
 import type { Val } from '../../explain/index.js';
@@ -143,5 +143,18 @@ describe('carryforward schedule (carryforward.<xx>)', () => {
     const lim = stateLimitation(law, 'GA', { period: calendarYear(2024), earned: cv(dollars(30000)), facts: {} });
     const s = stateCarryforwardSchedule('GA', lim, 2024)!;
     expect(s.notes!.join()).toMatch(/stateFacts\.GA\.income_tax/);
+  });
+});
+
+describe('facts the limitation reads are listed in each state’s law file', () => {
+  it('every stateFacts id the limitation names as missing is in us.<xx>.research.facts', () => {
+    for (const st of ['AZ', 'CA', 'GA', 'IL', 'MA', 'MN', 'NJ', 'PA', 'TX', 'UT', 'WI']) {
+      const r = stateLimitation(law, st, { period: calendarYear(2024), earned: cv(dollars(1000)), facts: {} })!;
+      const asked = r.missing.filter((m) => m.startsWith(`stateFacts.${st}.`)).map((m) => m.split('.')[2]!.split(' ')[0]!);
+      expect(asked.length, st).toBeGreaterThan(0);
+      const listed = stateFactIds(law, st, { period: calendarYear(2024) });
+      for (const a of asked) expect(listed, `${st} ${a}`).toContain(a);
+      expect(listed.some((l) => l.startsWith('carryforward_')), st).toBe(true);
+    }
   });
 });
