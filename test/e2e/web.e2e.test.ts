@@ -1,7 +1,9 @@
 /**
  * Browser end-to-end: the server on port 0 with a temporary PGlite and the built web app, driven
- * by Debian's chromium through playwright-core. Logs in, runs a what-if, imports a W-2 file, answers
- * an interview question and records a decision, sees the credit change, and downloads a file.
+ * by Debian's chromium through playwright-core. Logs in, checks the dashboard charts, runs the quick
+ * check and a what-if, imports a W-2 file, answers an interview question, sees the credit change,
+ * comments on a form line by keyboard, opens a component's qualification report, uploads dated
+ * evidence and comments there, sorts the people page, and downloads files.
  * Screenshots go to test/e2e/artifacts/. Skipped (with a message) only when /usr/bin/chromium is absent.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -51,6 +53,19 @@ describe.skipIf(!have)('the web app in chromium', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+  /** Form fields and buttons of the page without an accessible name (ids or text, for the message). */
+  const unlabelled = () =>
+    page.evaluate(() => {
+      type El = { id: string; tagName: string; type?: string; textContent: string | null; labels?: ArrayLike<unknown> | null; getAttribute(n: string): string | null };
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
+      const bad: string[] = [];
+      for (const el of Array.from(doc.querySelectorAll('input, select, textarea'))) {
+        if (el.type === 'hidden' || el.type === 'checkbox') continue;
+        if (!(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) bad.push(`${el.tagName}#${el.id}`);
+      }
+      for (const el of Array.from(doc.querySelectorAll('button, a[href]'))) if (!(el.textContent ?? '').trim() && !el.getAttribute('aria-label')) bad.push(`${el.tagName}#${el.id}`);
+      return bad;
+    });
   const federal = async () => money(await page.getByTestId('federal-credit').locator('.big').textContent());
 
   it('logs in, runs a what-if, imports a file, answers an interview, sees the credit change, downloads', async () => {
@@ -63,6 +78,17 @@ describe.skipIf(!have)('the web app in chromium', () => {
     const before = await federal();
     expect(before).toBeGreaterThan(0);
     await shot('1-dashboard');
+    // the charts: each an image with a title, and its numbers in a table
+    for (const id of ['chart-methods', 'chart-categories', 'chart-components', 'chart-states', 'chart-years']) {
+      const fig = page.getByTestId(id);
+      expect(await fig.locator('svg[role="img"] title').count(), id).toBe(1);
+      await fig.getByText('Show the numbers').click();
+      expect(await fig.locator('table tbody tr').count(), id).toBeGreaterThan(0);
+    }
+    // year over year: 2022–2024 from the history, 2025 computed
+    expect(await page.getByTestId('chart-years').locator('table tbody th').allTextContents()).toEqual(['2022', '2023', '2024', '2025']);
+    await page.getByTestId('chart-states').scrollIntoViewIfNeeded();
+    await shot('1c-dashboard-charts');
 
     // the quick check, before any data: the answers of a worked example (test/assist/fixtures/quickcheck)
     const answers = (parseYaml(readFileSync(join(ROOT, 'test', 'assist', 'fixtures', 'quickcheck', 'ai-native-product.yaml'), 'utf8')) as { answers: Record<string, unknown> }).answers;
@@ -118,13 +144,79 @@ describe.skipIf(!have)('the web app in chromium', () => {
     // the engine's exclusion question: the work duplicates an existing component
     await card.locator('[id="q-ex.duplication"]').selectOption('yes');
     await card.getByRole('button', { name: 'Save answers' }).click();
-    await card.getByText(/Saved 1 answer.*the qualification changed/).waitFor();
+    await card.getByText(/Saved \d+ answer.*the qualification changed/).waitFor();
     await page.getByTestId('qual-EVAL').getByText('does not qualify').waitFor();
     await shot('6-interview');
     await page.getByRole('tab', { name: 'Dashboard' }).click();
     await page.getByTestId('federal-credit').waitFor();
     const afterDecision = await federal();
     expect(afterDecision).toBeLessThan(afterImport);
+
+    // a comment on a form line, by keyboard: the button next to the line, the dialog, back to the button
+    await page.getByRole('tab', { name: 'Forms' }).click();
+    const lineBtn = page.getByRole('button', { name: /^Comment on .*6765.* line 24$/ }).first();
+    await lineBtn.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Your comment on/).waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName)).toBe('TEXTAREA');
+    await page.keyboard.type('Tie line 24 to the ASC workpaper before sign-off.');
+    await dialog.getByRole('button', { name: 'Add comment' }).click();
+    await dialog.getByText('Tie line 24 to the ASC workpaper before sign-off.').waitFor();
+    await shot('9-line-comment');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /^Comment on .*6765.* line 24, 1 comment$/ }).first().waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('aria-label'))).toMatch(/line 24, 1 comment$/);
+
+    // the component page: the qualification report of SGA
+    await page.getByRole('tab', { name: 'Components' }).click();
+    await page.getByRole('link', { name: /^Qualification report of Hybrid sparse-grouped attention/ }).click();
+    const comp = page.getByTestId('component-page');
+    await comp.waitFor();
+    const tests = comp.getByTestId('four-part').locator('tbody tr');
+    expect(await tests.count()).toBe(4);
+    expect(await comp.getByTestId('four-part').textContent()).toContain('26 U.S.C. § 41(d)(1)(A)');
+    expect(await comp.getByTestId('exclusions').locator('tbody tr').count()).toBeGreaterThanOrEqual(6);
+    // examples/sawtooth-ml: 91.02% of the hours on SGA are flagged as experimentation
+    expect(await comp.getByTestId('substantially-all').textContent()).toMatch(/91\.02%.*at least 80%/s);
+    expect(await comp.getByTestId('component-readiness').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(money(await comp.getByTestId('component-qre').locator('strong').textContent())).toBeGreaterThan(0);
+    // upload a design note dated inside the tax year: it is listed as contemporaneous
+    await comp.getByRole('button', { name: /^Interview/ }).click();
+    await comp.getByLabel('File', { exact: true }).setInputFiles({ name: 'sga-ablation-plan.md', mimeType: 'text/markdown', buffer: Buffer.from('# SGA ablation plan\nFour grouping schemes, two sparsity levels; kill criteria per run.\n') });
+    await comp.getByLabel('Kind').selectOption('design_doc');
+    await comp.getByLabel('Date of the document').fill('2025-02-11');
+    await comp.getByRole('button', { name: 'Upload' }).click();
+    await comp.getByTestId('evidence').getByRole('row', { name: /sga-ablation-plan\.md.*inside the tax year/ }).waitFor();
+    // every field on the page has a label
+    expect(await unlabelled()).toEqual([]);
+    // a comment on the component from its page
+    await comp.getByRole('button', { name: /^Comment on component SGA/ }).click();
+    await page.getByRole('dialog').getByLabel(/Your comment on/).fill('Ask the team for the ablation runs of March.');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add comment' }).click();
+    await page.getByRole('dialog').getByText('Ask the team for the ablation runs of March.').waitFor();
+    await page.keyboard.press('Escape');
+    await comp.getByRole('heading', { name: 'Four-part test' }).scrollIntoViewIfNeeded();
+    await shot('10-component-page');
+
+    // both comments are listed in the review with what they are about
+    await page.getByRole('tab', { name: 'Review' }).click();
+    const list = page.getByTestId('comments');
+    await list.getByText('Tie line 24 to the ASC workpaper before sign-off.').waitFor();
+    expect(await list.textContent()).toMatch(/on f6765 line 24.*Tie line 24/s);
+    expect(await list.textContent()).toMatch(/on component SGA.*ablation runs of March/s);
+
+    // people and time, sorted by wages (largest first), by keyboard
+    await page.getByRole('tab', { name: 'People and time' }).click();
+    await page.getByTestId('people').waitFor();
+    await page.getByRole('button', { name: /^Wages/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('th[aria-sort="descending"]', { hasText: 'Wages' }).waitFor();
+    const wages = (await page.getByTestId('people').locator('tbody tr td:nth-child(3)').allTextContents()).map((t) => money(t.split(/[a-z]/i)[0] ?? ''));
+    expect(wages.length).toBeGreaterThan(3);
+    for (let i = 1; i < wages.length; i++) expect(wages[i - 1]!).toBeGreaterThanOrEqual(wages[i]!);
+    expect(await unlabelled()).toEqual([]);
+    await shot('11-people');
 
     // download every form line
     await page.getByRole('tab', { name: 'Downloads' }).click();
@@ -157,6 +249,19 @@ describe.skipIf(!have)('the web app in chromium', () => {
       });
       expect(overflow).toBeLessThanOrEqual(0);
       await phone.screenshot({ path: join(ARTIFACTS, '8-phone-interview.png') });
+      // the component page with its interview, at phone width
+      await phone.goto(`${server.url}#/studies/sawtooth-ml-2025/components/SGA`);
+      await phone.getByTestId('four-part').waitFor();
+      await phone.getByTestId('component-page').getByRole('button', { name: /^Interview/ }).click();
+      const save2 = phone.getByRole('button', { name: 'Save answers' });
+      expect((await save2.boundingBox())!.width).toBeGreaterThan(300);
+      expect(
+        await phone.evaluate(() => {
+          const el = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return el.scrollWidth - el.clientWidth;
+        }),
+      ).toBeLessThanOrEqual(0);
+      await phone.screenshot({ path: join(ARTIFACTS, '12-phone-component.png') });
     } finally {
       await phone.close();
     }

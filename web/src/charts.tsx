@@ -89,7 +89,7 @@ export function BarChart({ title, rows, format = dollars, valueLabel = 'Amount',
             const bw = r.value === null ? 0 : (room * Math.max(0, r.value)) / max;
             return (
               <g key={r.label} transform={`translate(0 ${i * h + 2})`}>
-                <text x={0} y={16} fontSize={12} fill={INK} fontWeight={r.highlight ? 700 : 400}>
+                <text x={0} y={16} fontSize={13} fill={INK} fontWeight={r.highlight ? 700 : 400}>
                   {r.label.length > 30 ? `${r.label.slice(0, 29)}…` : r.label}
                 </text>
                 {r.value === null ? (
@@ -97,7 +97,7 @@ export function BarChart({ title, rows, format = dollars, valueLabel = 'Amount',
                 ) : (
                   <rect x={labelW} y={4} width={Math.max(bw, r.value > 0 ? 1 : 0)} height={16} fill={r.highlight ? HIGHLIGHT : BAR} rx={2} />
                 )}
-                <text x={labelW + (r.value === null ? 20 : bw + 6)} y={16} fontSize={12} fill={r.value === null ? UNKNOWN : INK}>
+                <text x={labelW + (r.value === null ? 20 : bw + 6)} y={16} fontSize={13} fill={r.value === null ? UNKNOWN : INK}>
                   {r.value === null ? 'unknown' : format(r.value)}
                 </text>
               </g>

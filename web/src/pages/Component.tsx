@@ -169,7 +169,7 @@ export function ComponentPage({
                       </ul>
                       {t.evidenceIds.length > 0 && <div className="muted">evidence: {t.evidenceIds.join(', ')}</div>}
                     </td>
-                    <td>
+                    <td className="law">
                       <Citations list={t.citations} />
                     </td>
                   </tr>
@@ -205,7 +205,7 @@ export function ComponentPage({
                         </div>
                       )}
                     </td>
-                    <td>
+                    <td className="law">
                       <Citations list={x.citations} />
                     </td>
                   </tr>
@@ -332,7 +332,7 @@ export function ComponentPage({
                       {k.title}
                       <div className="muted">{k.message}</div>
                     </td>
-                    <td>
+                    <td className="law">
                       <Citations list={k.citation} />
                     </td>
                   </tr>

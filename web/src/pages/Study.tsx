@@ -277,7 +277,7 @@ function FormsTab({ id, version, canComment }: { id: string; version: number; ca
                     >
                       why?
                     </button>{' '}
-                    <CommentButton studyId={id} target={`line:${fid}:${l.line}`} what={`${f.title} line ${l.line}`} comments={cm.comments} canWrite={canComment} onPosted={cm.reload} />
+                    <CommentButton studyId={id} target={`line:${fid}:${l.line}`} what={`${f.title}, line ${l.line}`} comments={cm.comments} canWrite={canComment} onPosted={cm.reload} />
                   </td>
                 </tr>
               ))}
@@ -365,10 +365,16 @@ function PeopleTab({ id, version, canComment }: { id: string; version: number; c
                   <div className="muted small">qualified {Math.round(p.qualifiedHours).toLocaleString('en-US')}</div>
                 </td>
                 <td>
-                  {Object.entries(p.hoursByState)
-                    .sort((a, b) => b[1] - a[1])
-                    .map(([k, v]) => `${k} ${Math.round(v).toLocaleString('en-US')} h`)
-                    .join(', ') || '—'}
+                  {Object.keys(p.hoursByState).length === 0
+                    ? '—'
+                    : Object.entries(p.hoursByState)
+                        .sort((a, b) => b[1] - a[1])
+                        .map(([k, v], i) => (
+                          <span key={k} className="nowrap">
+                            {i > 0 ? ', ' : ''}
+                            {k} {Math.round(v).toLocaleString('en-US')} h
+                          </span>
+                        ))}
                 </td>
                 <td>
                   {p.basis}
