@@ -258,6 +258,10 @@ export function buildStudy(seed = SEED): Study {
       priorCredits: dollars(0),
       // 2024 was a loss year too: nothing of a carryback could be absorbed there
       priorYearRoom: dollars(0),
+      otherGeneralBusinessCredits: dollars(0),
+      // The 2022 credit ($52,800, no payroll election that year) is still unused after two loss
+      // years; the 2023 and 2024 credits went entirely to payroll elections.
+      carryforwards: [{ vintage: '2022', amount: dollars(52_800) }],
       returnFiledDate: isoDate(`${YEAR + 1}-04-15`),
       originalReturn: true,
       payrollTaxes: payrollQuarters(employees),

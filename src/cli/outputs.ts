@@ -35,7 +35,7 @@ function computeOrReport(dir: string): Computed | undefined {
 function write(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, data);
-  console.log(`wrote ${path}`);
+  console.error(`wrote ${path}`);
 }
 
 /** The study's evidence ledger (its embedded database), when it has one. */

@@ -192,7 +192,8 @@ describe('§38(c) and the §39 ledger', () => {
     const r = results['sawtooth-ml']!;
     const l = r.forms.f6765!.lines;
     const cf = r.schedules!['carryforward.federal']!;
-    expect(cf.totals!.remaining).toBe(known(l['28'] as never) - known(l['36'] as never));
+    // plus the 2022 vintage still unused
+    expect(cf.totals!.remaining).toBe(known(l['28'] as never) - known(l['36'] as never) + 52_800_00);
   });
 
   it('with tax to absorb it, the oldest vintage is used first', () => {
@@ -232,5 +233,69 @@ describe('pass-through entity in the pipeline (issue 8)', () => {
     expect((bo.cells.allowed as number) + (bo.cells.carried as number)).toBe(bo.cells.allocated);
     // The entity has no §38(c) limit of its own: it is applied at the owners' level
     expect(r.schedules!['carryforward.federal']).toBeUndefined();
+  });
+});
+
+describe('review fixes: the law where the pipeline meets the rules', () => {
+  it('§41(d)(4)(F): a contract performed abroad and hours worked abroad leave the federal QREs', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.contracts = s.contracts.map((c) => ({ ...c, location: { country: 'IN' } }));
+    const r = computeStudy(law, s);
+    expect(known(r.qre.contract as never)).toBe(0);
+    expect(r.notes.join(' ')).toMatch(/Foreign research excluded/);
+    const t = structuredClone(studies['sawtooth-ml']!);
+    const emp = t.time[0]!.employeeId;
+    t.time = t.time.map((x) => (x.employeeId === emp ? { ...x, location: { country: 'CA' } } : x));
+    const r2 = computeStudy(law, t);
+    expect(r2.employees!.find((e) => e.id === emp)!.qualifiedWages).toBe(0);
+  });
+
+  it('§280C(c)(1): without the reduced-credit election the credit reduces the 2025 domestic R&E (full §174A reduction)', () => {
+    const r = results['sawtooth-ml']!;
+    const s174 = r.schedules!.s174!;
+    const row = s174.rows.find((x) => x.cells.vintage === 'TY2025' && x.cells.kind === 'domestic')!;
+    expect(r.federal.chosen.section280c).toBe(false);
+    expect(s174.notes!.join(' ')).toMatch(/§280C\(c\)\(1\)/);
+    // expensed = domestic R&E before the reduction − the full line 28 credit
+    const before = Number(/from \$([\d,.]+)/.exec(s174.notes!.join(' '))![1]!.replace(/,/g, '')) * 100;
+    expect(row.cells.expensed).toBe(Math.round(before) - known(r.forms.f6765!.lines['28'] as never));
+  });
+
+  it('line 35 counts the room taken by earlier carryforwards first', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.taxFacts = { ...s.taxFacts, regularTax: 200_000_00 as Cents, carryforwards: [{ vintage: '2022', amount: 52_800_00 as Cents }] };
+    const r = computeStudy(law, s);
+    const l = r.forms.f6765!.lines;
+    const room = 200_000_00 - Math.round((200_000_00 - 25_000_00) * 0.25);
+    expect(known(l['35'] as never)).toBe(known(l['28'] as never) - (room - 52_800_00));
+  });
+
+  it('credits received on a K-1 (line 29) reach the ledger', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.taxFacts = { ...s.taxFacts, passThroughCreditsReceived: [{ from: 'Lab JV LP', amount: 100_000_00 as Cents }] };
+    const r = computeStudy(law, s);
+    expect(known(r.forms.f6765!.lines['29'] as never)).toBe(100_000_00);
+    expect(r.schedules!['carryforward.federal']!.totals!.remaining).toBe((results['sawtooth-ml']!.schedules!['carryforward.federal']!.totals!.remaining as number) + 100_000_00);
+  });
+
+  it('missing facts stay unknown: no carryforward list after credits were claimed; no filing date for Form 8974', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    delete s.taxFacts.carryforwards;
+    const r = computeStudy(law, s);
+    expect(r.schedules!['carryforward.federal']).toBeUndefined();
+    expect(r.missing.join(' ')).toMatch(/taxFacts\.carryforwards/);
+    const t = structuredClone(studies['sawtooth-ml']!);
+    delete t.taxFacts.returnFiledDate;
+    const r2 = computeStudy(law, t);
+    expect(r2.missing).toContain('taxFacts.returnFiledDate');
+    expect(r2.forms.f8974).toBeUndefined();
+  });
+
+  it('a malformed Idaho fact is reported, never read as 0', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.stateFacts = { ...s.stateFacts, ID: { ...s.stateFacts!.ID, credits_ahead_itcc: '20000' } };
+    const r = computeStudy(law, s);
+    expect(r.missing.join(' ')).toMatch(/credits_ahead_itcc/);
+    expect(r.forms.id67!.lines['24h']!.kind).toBe('unknown');
   });
 });

@@ -17,12 +17,12 @@ import {
   qualifiedContractResearch,
   qualifiedSupplies,
 } from '../../rules/federal/qre-categories.js';
-import { disqualifiedSchedule, multistateSchedule, multistateSummary, sourceQres } from '../../rules/states/index.js';
+import { disqualifiedSchedule, multistateSchedule, multistateSummary, sourceQres, stateCarryforwardSchedule } from '../../rules/states/index.js';
 import { idahoStartupComparison } from '../../rules/states/idaho/startup-comparison.js';
 import { idahoCarryforwardSchedule, idahoInputFromStudy, idahoOwnersSchedule, normalisedHistory, stateName } from './states.js';
 import type { Study } from '../model.js';
 import type { FormResult, LineValue, StudyResult } from './result.js';
-import { computeEmployeeWages, totalQualifiedWages } from './wages.js';
+import { computeEmployeeWages, notForeign, totalQualifiedWages } from './wages.js';
 import { byComponent, byState, employeeResults, statesInStudy } from './breakdown.js';
 import { computeLimits } from './limits.js';
 import { computeSection174 } from './s174.js';
@@ -73,12 +73,26 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   const view = law.for(period, study.elections.options ?? {});
   const status = componentStatusFrom(study.components);
 
+  // §41(d)(4)(F): research conducted outside the United States is not qualified research. Cost
+  // lines located abroad leave the federal QREs (the states' sourcing and §174 see them as foreign).
+  const foreignLines = [...study.supplies, ...study.computers, ...study.contracts].filter((x) => !notForeign(x.location));
+  const noLocation = [...study.supplies, ...study.computers, ...study.contracts].filter((x) => x.location === undefined).length;
+  const fed: Study = foreignLines.length
+    ? { ...study, supplies: study.supplies.filter((x) => notForeign(x.location)), computers: study.computers.filter((x) => notForeign(x.location)), contracts: study.contracts.filter((x) => notForeign(x.location)) }
+    : study;
+  const foreignNotes: string[] = [];
+  if (foreignLines.length)
+    foreignNotes.push(`Foreign research excluded from federal QREs (§41(d)(4)(F)): ${foreignLines.length} cost line(s) located outside the United States (${foreignLines.map((x) => x.id).slice(0, 5).join(', ')}${foreignLines.length > 5 ? ', …' : ''}).`);
+  if (noLocation) foreignNotes.push(`${noLocation} cost line(s) have no location: they are counted as domestic research for the federal credit; enter a location to confirm (§41(d)(4)(F)).`);
+  const foreignHours = study.time.filter((t) => !notForeign(t.location)).reduce((h, t) => h + t.hours, 0);
+  if (foreignHours > 0) foreignNotes.push(`${Math.round(foreignHours * 100) / 100} hours were worked outside the United States: they count in each person's total hours but not as qualified services (§41(d)(4)(F)).`);
+
   // QREs by category
   const employees = computeEmployeeWages(view, study);
   const wages = totalQualifiedWages(employees);
-  const supplies = qualifiedSupplies(view, study.supplies, status);
-  const computers = qualifiedComputerUse(view, study.computers, status);
-  const contract = qualifiedContractResearch(view, study.contracts, status);
+  const supplies = qualifiedSupplies(view, fed.supplies, status);
+  const computers = qualifiedComputerUse(view, fed.computers, status);
+  const contract = qualifiedContractResearch(view, fed.contracts, status);
   const basicPayments = basicResearchPayments(view, study.basicResearch, study.taxpayer.entityType);
   const qobpaEx = explainer('study.qobpa', 'Qualified organization base period amount', [{ title: '26 U.S.C. § 41(e)(3)' }]);
   let qobpa: Val<Cents>;
@@ -128,16 +142,38 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   const forms: Record<string, FormResult> = { f6765: formOf(law, 'f6765', period, f6765Lines) };
 
   // Breakdowns (by component, state, employee) from the same per-line rules as the totals
-  const components = byComponent(view, study, status, employees);
+  const components = byComponent(view, fed, status, employees);
   const qreByState = byState(view, study, statesInStudy(study));
   const schedules: NonNullable<StudyResult['schedules']> = {};
 
   // After line 28: payroll election (Section D, Form 8974), §38(c) and the §39 ledger
-  let limits = computeLimits(law, view, study, period, federal.lines['28'] as Val<Cents>);
+  // Line 29 (credits received on Schedules K-1) and line 30, for taxpayers that are not pass-throughs
+  const isPT = isPassThrough(study.taxpayer.entityType);
+  const received = study.taxFacts.passThroughCreditsReceived;
+  let line29: Val<Cents> | undefined;
+  if (!isPT) {
+    const ex29 = explainer('us.federal.f6765.line29', 'Form 6765 line 29: credit from partnerships, S corporations, estates and trusts', [{ title: 'Form 6765 (Rev. December 2024), line 29' }]);
+    let l29: Val<Cents>;
+    if (received === undefined) {
+      ex29.note('No research credit received on a Schedule K-1 was entered (taxFacts.passThroughCreditsReceived).');
+      l29 = ex29.known(ZERO, '$0');
+    } else {
+      for (const r of received) ex29.input(r.from, r.amount, 'Schedule K-1', 'money');
+      l29 = ex29.known(add(ZERO, ...received.map((r) => r.amount)));
+    }
+    f6765Lines['29'] = l29 as Val<LineValue>;
+    const l28 = federal.lines['28'] as Val<Cents>;
+    const ex30 = explainer('us.federal.f6765.line30', 'Form 6765 line 30: lines 28 + 29', [{ title: 'Form 6765 (Rev. December 2024), line 30' }]);
+    ex30.child(l28);
+    ex30.child(l29);
+    f6765Lines['30'] = (l28.kind === 'known' && l29.kind === 'known' ? ex30.known(add(l28.value, l29.value)) : l28.kind === 'unknown' ? ex30.unknown(l28.missing) : ex30.na('line 28 is not applicable')) as Val<LineValue>;
+
+    line29 = l29;
+  }
+  let limits = computeLimits(law, view, study, period, federal.lines['28'] as Val<Cents>, line29 ? { line29 } : {});
 
   // Lines 29–32 and, for pass-through entities, the owners' shares (issue 8)
-  const received = study.taxFacts.passThroughCreditsReceived;
-  const passThrough = isPassThrough(study.taxpayer.entityType)
+  const passThrough = isPT
     ? computePassThrough(law, {
         period,
         options: study.elections.options ?? {},
@@ -154,23 +190,8 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     if (passThrough.entity.kind === 'known') for (const k of ['29', '30', '31', '32']) if (passThrough.entity.value.lines[k]) f6765Lines[k] = passThrough.entity.value.lines[k] as Val<LineValue>;
     if (passThrough.schedule) schedules.owners = passThrough.schedule as never;
     // An estate or trust keeps only line 32; that is what its own §38(c) and §39 ledger see
-    if (study.taxpayer.entityType === 'estate_or_trust' && passThrough.entity.kind === 'known') limits = computeLimits(law, view, study, period, passThrough.entity.value.retained);
-  } else {
-    const ex29 = explainer('us.federal.f6765.line29', 'Form 6765 line 29: credit from partnerships, S corporations, estates and trusts', [{ title: 'Form 6765 (Rev. December 2024), line 29' }]);
-    let l29: Val<Cents>;
-    if (received === undefined) {
-      ex29.note('No research credit received on a Schedule K-1 was entered (taxFacts.passThroughCreditsReceived).');
-      l29 = ex29.known(ZERO, '$0');
-    } else {
-      for (const r of received) ex29.input(r.from, r.amount, 'Schedule K-1', 'money');
-      l29 = ex29.known(add(ZERO, ...received.map((r) => r.amount)));
-    }
-    f6765Lines['29'] = l29 as Val<LineValue>;
-    const l28 = federal.lines['28'] as Val<Cents>;
-    const ex30 = explainer('us.federal.f6765.line30', 'Form 6765 line 30: lines 28 + 29', [{ title: 'Form 6765 (Rev. December 2024), line 30' }]);
-    ex30.child(l28);
-    ex30.child(l29);
-    f6765Lines['30'] = (l28.kind === 'known' && l29.kind === 'known' ? ex30.known(add(l28.value, l29.value)) : l28.kind === 'unknown' ? ex30.unknown(l28.missing) : ex30.na('line 28 is not applicable')) as Val<LineValue>;
+    if (study.taxpayer.entityType === 'estate_or_trust' && passThrough.entity.kind === 'known')
+      limits = computeLimits(law, view, study, period, federal.lines['28'] as Val<Cents>, { retained: passThrough.entity.value.retained });
   }
   for (const [k, v] of Object.entries(limits.lines)) f6765Lines[k] = v as Val<LineValue>;
   Object.assign(schedules, limits.schedules);
@@ -188,7 +209,16 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   }
 
   // §174 / §174A schedule
-  const s174 = computeSection174(law, study, period, { wages, supplies, computers });
+  const fl = federal.lines as Record<string, Val<Cents>>;
+  const zeroOrNa = (k: string) => fl[k] === undefined || fl[k]!.kind === 'na' || (fl[k]!.kind === 'known' && (fl[k] as { value: Cents }).value === ZERO);
+  const l28v = fl['28']!;
+  const s174 = computeSection174(law, study, period, { wages, supplies, computers }, {
+    line28: l28v,
+    reducedCreditElected: federal.chosen?.section280c,
+    // The §41(a)(1) piece equals line 28 when there is no basic research or energy consortium amount
+    credit41a1: l28v.kind === 'known' && ['1', '4', '14', '17'].every(zeroOrNa) ? l28v.value : undefined,
+    qreTotal: total,
+  });
   if (s174.schedule) schedules.s174 = s174.schedule;
 
   // Controlled group: the records cover every member; the group credit is allocated by QRE share
@@ -208,15 +238,20 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
 
   // States: every state of the study from the same sourced records (Idaho in full)
   const states: StudyResult['states'] = {};
-  const notes: string[] = [...(federal.notes ?? [])];
+  const notes: string[] = [...(federal.notes ?? []), ...foreignNotes];
   const stateVals: Val<unknown>[] = [];
+  const factProblems: string[] = [];
+  const flagOnly: Val<unknown>[] = [];
   const stateList = statesInStudy(study).filter((st) => study.taxpayer.states.includes(st));
   if (stateList.length) {
     const qualifying = new Set(study.components.filter((c) => c.qualification === 'qualifies').map((c) => c.id));
     const undecided = new Set(study.components.filter((c) => c.qualification === 'needs_information').map((c) => c.id));
     const stHistory = normalisedHistory(history);
     const idQres = sourceQres(view, { state: 'ID', records: study, qualifying, undecided }).byCategory;
-    const idahoFacts = idahoInputFromStudy(study, stHistory, period, s174, idQres);
+    const idahoProblems: string[] = [];
+    const idahoFacts = idahoInputFromStudy(study, stHistory, period, s174, idQres, idahoProblems, view);
+    for (const p of idahoProblems) notes.push(`Idaho fact not read: ${p}`);
+    factProblems.push(...idahoProblems);
     const rows = multistateSummary(law, {
       period,
       records: study,
@@ -249,6 +284,14 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
         ...(r.notes.length ? { note: r.notes.join(' ') } : {}),
       };
       stateVals.push(r.credit);
+      // Limits on use (non-Idaho states): the carryforward schedule; their flags, not their missing facts
+      const lim = r.result?.limitation;
+      if (lim) {
+        const cf = stateCarryforwardSchedule(r.state, lim, yearBegun(period));
+        if (cf) schedules[`carryforward.${r.state.toLowerCase()}`] = cf as never;
+        flagOnly.push(lim.allowed);
+        for (const f of lim.flags) flagOnly.push({ kind: 'na', reason: '', why: { rule: '', label: '', value: '', citation: [], params: [], inputs: [], children: [], notes: [], flags: [f] } } as Val<unknown>);
+      }
       if (r.state === 'ID' && r.idaho) {
         forms.id67 = formOf(law, 'id-67', period, r.idaho.lines as Record<string, Val<LineValue>>);
         stateVals.push(...Object.values(r.idaho.lines));
@@ -314,9 +357,16 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     schedules.multistate = ms as never;
   }
 
-  const allVals: Val<unknown>[] = [...(passThrough ? [passThrough.entity] : []), wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(f6765Lines), ...stateVals, s174.history, sectionG.requirement];
+  const allVals: Val<unknown>[] = [...(passThrough ? [passThrough.entity] : []), wages, supplies, computers, contract, basicContract, federal.credit, ...Object.values(f6765Lines), ...stateVals, s174.history, sectionG.requirement, limits.room, limits.ledger, ...(limits.f8974 ? [limits.f8974] : [])];
   const flags = new Map<string, ReturnType<typeof collectFlags>[number]>();
-  for (const v of allVals) for (const f of collectFlags(v.why)) if (!flags.has(f.option)) flags.set(f.option, f);
+  const flagSources: Val<unknown>[] = [
+    ...allVals,
+    ...flagOnly,
+    limits.sectionD,
+    sectionG.table,
+    ...(group ? [group.allocation] : []),
+  ];
+  for (const v of flagSources) for (const f of collectFlags(v.why)) if (!flags.has(f.option)) flags.set(f.option, f);
   for (const f of passThrough?.flags ?? []) if (!flags.has(f.option)) flags.set(f.option, f);
 
   const chosen = federal.chosen ?? { method: 'asc' as const, section280c: false };
@@ -357,7 +407,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     states,
     forms,
     flags: [...flags.values()],
-    missing: [...new Set([...collectMissing(allVals), ...(passThrough?.missing ?? [])])].sort(),
+    missing: [...new Set([...collectMissing(allVals), ...(passThrough?.missing ?? []), ...factProblems])].sort(),
     notes,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { explainer, type Val } from '../../explain/index.js';
 import type { Law, LawView } from '../../law/law.js';
-import { sub, ZERO, type Cents } from '../../money/cents.js';
+import { add, formatCents, sub, ZERO, type Cents } from '../../money/cents.js';
 import { periodLabel, taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
 import { applyPayrollCredit, type PayrollCreditResult } from '../../rules/federal/form8974.js';
 import { esbTest, qsbTest, type GrossReceiptsYear } from '../../rules/federal/gross-receipts-tests.js';
@@ -40,7 +40,14 @@ export function vintagePeriod(v: string): TaxPeriod {
   throw new RangeError(`carryforward vintage "${v}" is not a year (2023) or a period (2023-07-01/2024-06-30)`);
 }
 
-export function computeLimits(law: Law, view: LawView, study: Study, period: TaxPeriod, line28: Val<Cents>): LimitsResult {
+export interface LimitsOptions {
+  /** Form 6765 line 29 (credits received from pass-through entities), added to what the ledger carries. */
+  line29?: Val<Cents>;
+  /** An estate or trust: the amount it keeps (line 32) replaces lines 28 + 29 in its own ledger. */
+  retained?: Val<Cents>;
+}
+
+export function computeLimits(law: Law, view: LawView, study: Study, period: TaxPeriod, line28: Val<Cents>, lo: LimitsOptions = {}): LimitsResult {
   const tf = study.taxFacts;
   const entity = study.taxpayer.entityType;
   const options = study.elections.options ?? {};
@@ -65,11 +72,16 @@ export function computeLimits(law: Law, view: LawView, study: Study, period: Tax
     });
     exRoom.child(esb);
     exRoom.child(lim);
-    if (esb.kind === 'unknown' && (tf.tentativeMinimumTax ?? ZERO) !== ZERO) room = exRoom.unknown(esb.missing);
+    if (tf.otherGeneralBusinessCredits === undefined) room = exRoom.unknown(['taxFacts.otherGeneralBusinessCredits (0 when no other general business credit ranks ahead)']);
+    else if (esb.kind === 'unknown' && (tf.tentativeMinimumTax ?? ZERO) !== ZERO) room = exRoom.unknown(esb.missing);
     else if (lim.kind === 'known') room = exRoom.known(lim.value.researchRoom, String(lim.value.researchRoom));
     else if (lim.kind === 'unknown') room = exRoom.unknown(lim.missing.map((m) => `taxFacts.${m}`));
     else room = exRoom.na(lim.reason);
   }
+
+  // Carryforwards into the year: unknown when earlier credits were claimed but none are listed
+  const claimedBefore = study.history.some((h) => (h.creditClaimed ?? 0) > 0);
+  const opening: { vintage: string; amount: Cents }[] | undefined = tf.carryforwards ?? (claimedBefore ? undefined : []);
 
   // Section D
   const wants = study.elections.payrollElection?.elect === true;
@@ -89,29 +101,41 @@ export function computeLimits(law: Law, view: LawView, study: Study, period: Tax
         line28: l28,
         requested: study.elections.payrollElection?.amount ?? l28,
         ...(tf.originalReturn !== undefined ? { originalTimelyReturn: tf.originalReturn } : {}),
-        // Line 35: the research credit of the year that the §38(c) limit leaves unused (carried forward)
-        ...(!PASS_THROUGH.has(entity) && l28 !== undefined && room.kind === 'known' ? { currentYearCarryforward: (l28 > room.value ? sub(l28, room.value) : ZERO) } : {}),
+        // Line 35: the research credit of the year that the §38(c) limit leaves unused (carried
+        // forward): carryforwards from earlier years use the room first (§39; FIFO), then this year's
+        ...(!PASS_THROUGH.has(entity) && l28 !== undefined && room.kind === 'known' && opening !== undefined
+          ? { currentYearCarryforward: currentYearCarryforward(l28, room.value, opening) }
+          : {}),
       })
     : explainer('us.federal.f6765.section_d', 'Form 6765 Section D — payroll tax election', []).na('no payroll tax election requested (elections.payrollElection)');
   if (wants) sd.why.children.unshift(qsb.why);
-  const ex33 = explainer('us.federal.f6765.section_d.flags', 'Form 6765 line 33a', []);
-  lines['33a'] = ex33.known(wants && sd.kind === 'known' && sd.value.mayElect, wants ? 'yes' : 'no');
+  const ex33 = explainer('us.federal.f6765.line33a', 'Form 6765 line 33a: qualified small business electing the payroll tax credit', [{ title: '26 U.S.C. § 41(h)' }, { title: 'Form 6765 (Rev. December 2024), line 33a' }]);
+  ex33.child(sd);
+  lines['33a'] = !wants ? ex33.known(false, 'no (no election requested)') : sd.kind === 'unknown' ? ex33.unknown(sd.missing) : ex33.known(sd.kind === 'known' && sd.value.mayElect, sd.kind === 'known' && sd.value.mayElect ? 'yes' : 'no');
   const pick = (k: 'line34' | 'line35' | 'line36'): Val<Cents> => {
     const e = explainer(`us.federal.f6765.${k}`, `Form 6765 ${k.replace('line', 'line ')}`, []);
     if (sd.kind === 'na') return e.na(sd.reason);
     if (sd.kind === 'unknown') return e.unknown(sd.missing);
     const v = sd.value[k];
     e.child(sd);
-    return v === null ? e.na(sd.value.reason) : e.known(v, String(v));
+    return v === null ? e.na(sd.value.reason) : e.known(v, formatCents(v));
   };
   lines['34'] = pick('line34');
   lines['35'] = pick('line35');
   lines['36'] = pick('line36');
-  const payroll = lines['36'].kind === 'known' ? (lines['36'].value as Cents) : ZERO;
+  // The payroll portion leaves the income-tax credit; unknown when the election's amount is unknown
+  const payroll: Cents | undefined = !wants || lines['36'].kind === 'na' ? ZERO : lines['36'].kind === 'known' ? (lines['36'].value as Cents) : undefined;
 
   // Form 8974, quarter by quarter, when the election yields a credit and payroll taxes are given
   let f8974: Val<PayrollCreditResult> | undefined;
-  if (wants && lines['36'].kind === 'known' && tf.returnFiledDate) {
+  const ex8974 = explainer('us.federal.f8974.quarterly', 'Payroll tax credit by quarter (Form 8974)', [{ title: 'Form 8974 (Rev. December 2024)' }]);
+  const missing8974 = [
+    ...(tf.returnFiledDate ? [] : ['taxFacts.returnFiledDate']),
+    ...study.history.filter((h) => h.payrollElection && h.payrollElection.returnFiled === undefined).map((h) => `history.${h.period.start.slice(0, 4)}.payrollElection.returnFiled`),
+    ...study.history.filter((h) => h.payrollElection && h.payrollElection.usedToDate === undefined).map((h) => `history.${h.period.start.slice(0, 4)}.payrollElection.usedToDate`),
+  ];
+  if (wants && lines['36'].kind === 'known' && missing8974.length) f8974 = ex8974.unknown(missing8974);
+  else if (wants && lines['36'].kind === 'known' && tf.returnFiledDate) {
     f8974 = applyPayrollCredit(
       law,
       [
@@ -146,13 +170,23 @@ export function computeLimits(law: Law, view: LawView, study: Study, period: Tax
       };
   }
 
-  const generated = l28 === undefined ? undefined : sub(l28, payroll);
-  const ledger = section39Ledger(law, {
+  // What the ledger carries: lines 28 + 29 less the payroll portion (line 36); an estate or trust: line 32
+  const l29 = lo.line29 === undefined ? ZERO : lo.line29.kind === 'known' ? lo.line29.value : undefined;
+  const kept = lo.retained ? (lo.retained.kind === 'known' ? lo.retained.value : undefined) : l28 === undefined || l29 === undefined ? undefined : add(l28, l29);
+  // (line 32 of an estate or trust is already net of the payroll portion split off before line 31)
+  const generated = lo.retained ? kept : kept === undefined || payroll === undefined ? undefined : sub(kept, payroll);
+  const badVintage = (tf.carryforwards ?? []).find((c) => !/^\d{4}$|^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/.test(c.vintage));
+  const exLedger = explainer('us.federal.irc39.ledger', 'Research credit ledger (§39)', [{ title: '26 U.S.C. § 39' }]);
+  const ledger: Val<Section39Result> = opening === undefined
+    ? exLedger.unknown(['taxFacts.carryforwards (research credits were claimed in earlier years: list what is left by vintage, or none)'])
+    : badVintage
+      ? exLedger.unknown([`taxFacts.carryforwards: vintage "${badVintage.vintage}" is not a year (2023) or a period (2023-07-01/2024-06-30)`])
+      : section39Ledger(law, {
     years: [{ period, generated, room: room.kind === 'known' ? room.value : undefined }],
-    opening: (tf.carryforwards ?? []).map((c) => ({ vintage: vintagePeriod(c.vintage), amount: c.amount })),
+    opening: opening.map((c) => ({ vintage: vintagePeriod(c.vintage), amount: c.amount })),
     ...(tf.priorYearRoom !== undefined ? { priorYearRoom: tf.priorYearRoom } : {}),
   });
-  if (ledger.kind === 'known') schedules['carryforward.federal'] = ledgerSchedule(ledger.value, (tf.carryforwards ?? []).map((c) => ({ vintage: c.vintage, amount: c.amount })), generated, period);
+  if (ledger.kind === 'known') schedules['carryforward.federal'] = ledgerSchedule(ledger.value, (opening ?? []).map((c) => ({ vintage: c.vintage, amount: c.amount })), generated, period);
 
   return { sectionD: sd, lines, ...(f8974 ? { f8974 } : {}), room, ledger, schedules };
 }
@@ -162,6 +196,13 @@ export function computeLimits(law: Law, view: LawView, study: Study, period: Tax
  * history year with receipts when the history reaches back to the first tax year; otherwise the
  * first tax year itself is a safe bound only if receipts began then; unknown when neither is known.
  */
+/** Line 35: this year's credit left after the §38(c) room is used by earlier vintages first, then by it. */
+function currentYearCarryforward(l28: Cents, room: Cents, opening: { amount: Cents }[]): Cents {
+  const earlier = opening.reduce((t, o) => add(t, o.amount), ZERO);
+  const left = room > earlier ? sub(room, earlier) : ZERO;
+  return l28 > left ? sub(l28, left) : ZERO;
+}
+
 function firstReceiptsYear(study: Study): IsoDate | 'none' | undefined {
   const first = study.baseFacts?.firstTaxYearStart;
   const hist = [...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));

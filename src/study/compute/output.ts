@@ -153,7 +153,7 @@ export function renderSummary(r: StudyResult, opts: { lines?: boolean } = {}): s
   if (l36?.kind === 'known') extra.push(`  Payroll tax credit elected (line 36)`.padEnd(50) + showVal(l36 as Val<Cents>).padStart(14));
   const cf = sch['carryforward.federal'];
   if (cf?.totals) extra.push(`  Research credit carried forward (§39)`.padEnd(50) + money(cf.totals.remaining).padStart(14));
-  if (sch.s174) extra.push(`  ${sch.s174.notes?.[0]?.replace(/(\d+) cents/, (_m, c: string) => formatDollars(roundToDollar(Number(c) as Cents))) ?? ''}`);
+  if (sch.s174) for (const n of sch.s174.notes ?? []) if (/^§174\/§174A deduction|^§280C/.test(n)) extra.push(`  ${n.replace(/(\d+) cents/, (_m, c: string) => formatDollars(roundToDollar(Number(c) as Cents)))}`);
   if (sch.sectionG) extra.push(`  ${sch.sectionG.notes?.[0] ?? ''}`);
   if (sch['group.allocation']) extra.push(`  Controlled group: credit allocated to ${sch['group.allocation'].rows.length} members by QRE share`);
   if (extra.length) {

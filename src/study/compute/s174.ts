@@ -11,9 +11,10 @@
  */
 import { explainer, type Val } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
-import { add, ZERO, type Cents } from '../../money/cents.js';
+import { add, formatCents, ZERO, type Cents } from '../../money/cents.js';
 import { periodLabel, taxPeriod, type TaxPeriod } from '../../periods/index.js';
 import { nextTaxYear, section174History, type Section174History, type VintageAmounts } from '../../rules/federal/irc174-schedule.js';
+import { section280cDeduction, type Section280cDeductionResult } from '../../rules/federal/irc280c-deduction.js';
 import type { Study } from '../model.js';
 import type { Schedule } from './result.js';
 
@@ -24,11 +25,23 @@ export interface S174Result {
   schedule?: Schedule;
 }
 
+export interface CreditFacts {
+  /** Form 6765 line 28 (the §41(a) credit, payroll portion included). */
+  line28: Val<Cents>;
+  /** The reduced-credit election of §280C(c)(2) as chosen; undefined when the choice is not decided. */
+  reducedCreditElected: boolean | undefined;
+  /** The §41(a)(1) piece (regular line 11 × rate or ASC line 24 portion), for the 2022–2024 rule. */
+  credit41a1: Cents | undefined;
+  /** Total QREs (the deduction allowable for QREs before 2022). */
+  qreTotal: Val<Cents>;
+}
+
 export function computeSection174(
   law: Law,
   study: Study,
   period: TaxPeriod,
   qre: { wages: Val<Cents>; supplies: Val<Cents>; computers: Val<Cents> },
+  credit?: CreditFacts,
 ): S174Result {
   const exD = explainer('study.s174.current_domestic', `Domestic R&E of ${periodLabel(period)}`, [{ title: '26 U.S.C. § 174A' }, { title: '26 U.S.C. § 174' }]);
   const exF = explainer('study.s174.current_foreign', `Foreign R&E of ${periodLabel(period)}`, [{ title: '26 U.S.C. § 174' }]);
@@ -56,11 +69,49 @@ export function computeSection174(
     (p.foreign ? exF : exD).input(`pool ${p.id}: ${p.description}`, p.amount, 'section174_pools.csv', 'money');
   }
   exD.note('QRE wages, supplies and computer use, contract research at 100% of the amount paid, and the §174 pools entered. R&E not tied to a qualifying component must be entered as a pool.');
+  // 2022–2024 were capitalisation years: a history year of that span without its capitalised
+  // amounts is unknown, not zero (its vintage still amortises into this year)
+  {
+    const view = law.for(period, study.elections.options ?? {});
+    const from = view.date(null, 'us.federal.irc174a.transition_vintage_start');
+    const to = view.date(null, 'us.federal.irc174a.first_year_start');
+    for (const h of study.history)
+      if (h.section174Capitalized === undefined && h.period.start >= from && h.period.start < to && h.period.start < period.start)
+        missing.push(`history.${h.period.start.slice(0, 4)}.section174Capitalized (R&E capitalised under §174 that year)`);
+  }
   const currentYear = {
     domestic: missing.length ? exD.unknown(missing) : exD.known(domestic),
     foreign: missing.length ? exF.unknown(missing) : exF.known(foreign),
   };
 
+  // §280C(c)(1): without the reduced-credit election the credit reduces the domestic R&E (2025 on:
+  // the §174A amount; 2022–2024: the capital account by the excess over the amortization; before
+  // 2022: the deduction). The schedule then carries the reduced amount.
+  let reduction: Val<Section280cDeductionResult> | undefined;
+  if (credit && currentYear.domestic.kind === 'known') {
+    const view = law.for(period, study.elections.options ?? {});
+    const firstPass = credit.reducedCreditElected === false ? scheduleFor(law, study, period, currentYear.domestic.value, currentYear) : undefined;
+    const amortAll = firstPass?.kind === 'known' ? firstPass.value.rows.filter((r) => r.period === periodLabel(period) && r.kind === 'domestic').reduce((t, r) => add(t, r.amortised), ZERO) : undefined;
+    reduction = section280cDeduction(view, {
+      reducedCreditElected: credit.reducedCreditElected ?? false,
+      credit41a: credit.line28.kind === 'known' ? credit.line28.value : undefined,
+      credit41a1: credit.credit41a1,
+      domesticRAndE: currentYear.domestic.value,
+      ...(credit.qreTotal.kind === 'known' ? { qreDeductionAllowable: credit.qreTotal.value } : {}),
+      ...(amortAll !== undefined ? { qreAmortizationAllVintages: amortAll } : {}),
+      ...(study.elections.section174aCapitalizeMonths !== undefined ? { section174aElection: { months: study.elections.section174aCapitalizeMonths, benefitsFirstRealized: undefined } } : {}),
+    });
+    if (credit.reducedCreditElected === undefined) reduction = explainer('study.s174.280c', '§280C(c) effect on the domestic R&E', [{ title: '26 U.S.C. § 280C(c)' }]).unknown(['the §280C(c)(2) choice (decided with the credit method)']);
+  }
+  const domesticForSchedule: Cents | undefined =
+    currentYear.domestic.kind !== 'known' ? undefined : reduction === undefined ? currentYear.domestic.value : reduction.kind === 'known' ? reduction.value.domesticAfter : undefined;
+  const history = scheduleFor(law, study, period, domesticForSchedule, currentYear);
+  if (reduction) history.why.children.unshift(reduction.why);
+  if (reduction?.kind === 'unknown' && history.kind === 'unknown') history.missing.push(...reduction.missing);
+  return finishSchedule(history, currentYear, period, reduction);
+}
+
+function scheduleFor(law: Law, study: Study, period: TaxPeriod, domestic: Cents | undefined, currentYear: S174Result['currentYear']): Val<Section174History> {
   // Vintages: earlier years' capitalised amounts (history) and the credit year
   const hist = [...study.history].filter((h) => h.section174Capitalized !== undefined).sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
   const vintages: VintageAmounts[] = hist.map((h) => ({
@@ -70,7 +121,7 @@ export function computeSection174(
   }));
   vintages.push({
     period,
-    domestic: currentYear.domestic.kind === 'known' ? currentYear.domestic.value : undefined,
+    domestic,
     foreign: currentYear.foreign.kind === 'known' ? currentYear.foreign.value : undefined,
   });
   // Consecutive tax years from the earliest vintage to the credit year
@@ -91,6 +142,10 @@ export function computeSection174(
     options: study.elections.options ?? {},
   });
   history.why.children.unshift(currentYear.domestic.why, currentYear.foreign.why);
+  return history;
+}
+
+function finishSchedule(history: Val<Section174History>, currentYear: S174Result['currentYear'], period: TaxPeriod, reduction: Val<Section280cDeductionResult> | undefined): S174Result {
   if (history.kind !== 'known') return { history, currentYear };
   const rows = history.value.rows.map((r) => ({
     cells: { vintage: r.vintage, kind: r.kind, year: r.period, capitalised: r.capitalised, amortised: r.amortised, expensed: r.expensed, transition: r.transition, unrecoveredAtEnd: r.unrecoveredAtEnd },
@@ -114,6 +169,9 @@ export function computeSection174(
     rows,
     totals: { capitalised: sumOf('capitalised'), amortised: sumOf('amortised'), expensed: sumOf('expensed'), transition: sumOf('transition') },
     notes: [
+      ...(reduction?.kind === 'known' && reduction.value.regime && reduction.value.domesticAfter !== (currentYear.domestic as { value: Cents }).value
+        ? [`§280C(c)(1): the credit reduces the domestic R&E of ${periodLabel(period)} from ${formatCents((currentYear.domestic as { value: Cents }).value)} to ${formatCents(reduction.value.domesticAfter)} (no reduced-credit election).`]
+        : []),
       `§174/§174A deduction in ${periodLabel(period)}: ${history.value.deductionByPeriod[periodLabel(period)] ?? 0} cents.`,
       'The credit year’s R&E is built from QRE-related costs and the §174 pools; see the explanation.',
     ],

@@ -18,7 +18,8 @@
 import type { Val } from '../../explain/index.js';
 import { add, parseMoney, ZERO, type Cents } from '../../money/cents.js';
 import { applyRate, rate } from '../../money/rate.js';
-import { parts, taxPeriod, yearBegun, type TaxPeriod } from '../../periods/index.js';
+import { addDays, parts, taxPeriod, yearBegun, type TaxPeriod } from '../../periods/index.js';
+import type { LawView } from '../../law/law.js';
 import type { ComputeIdahoInput, IdahoResult } from '../../rules/states/index.js';
 import { STATE_NAMES } from './state-names.js';
 import type { PriorYear, Study } from '../model.js';
@@ -43,14 +44,20 @@ function money(text: string | undefined): Cents | undefined | 'bad' {
   }
 }
 
-/** The first calendar year with Idaho QREs, when the history reaches back to the taxpayer's first year. */
+/**
+ * The first calendar year with Idaho QREs: given as a fact, or read from a history that reaches
+ * back, without gaps, to the taxpayer's first tax year; otherwise unknown (never assumed).
+ */
 function firstIdahoQreYear(study: Study, history: readonly PriorYear[], period: TaxPeriod): number | undefined {
   const given = study.stateFacts?.ID?.first_qre_year;
   if (given && /^\d{4}$/.test(given)) return Number(given);
   const first = study.baseFacts?.firstTaxYearStart;
   if (!first) return undefined;
+  if (first >= period.start) return parts(period.start).y;
   const years = [...history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
-  if (years.length && years[0]!.period.start > first) return undefined;
+  if (years.length === 0 || years[0]!.period.start > first) return undefined;
+  for (let i = 1; i < years.length; i++) if (years[i]!.period.start !== addDays(years[i - 1]!.period.end, 1)) return undefined;
+  if (addDays(years[years.length - 1]!.period.end, 1) !== period.start) return undefined;
   for (const h of years) {
     const q = h.qreByState?.ID;
     if (q === undefined) return undefined;
@@ -65,35 +72,81 @@ export function idahoInputFromStudy(
   period: TaxPeriod,
   s174: S174Result,
   idahoQres: Record<string, Val<Cents>>,
+  problemsOut: string[] = [],
+  view?: LawView,
 ): Omit<ComputeIdahoInput, 'qres' | 'basicResearchPayments' | 'period'> {
+  // Rule 799 items (Form 67 lines 24a–24g) as the law file lists them
+  const CREDITS_AHEAD = new Set(view ? view.list(null, 'us.id.research.credits_ahead') : []);
   const bf = study.baseFacts ?? {};
   const f = study.stateFacts?.ID ?? {};
   const election = study.elections.idahoStartupElection;
   const electionYear = election ? (study.elections.idahoStartupElectionYear ?? parts(period.start).y) : undefined;
 
-  // HB 559: Idaho QREs deducted or amortized for Idaho under §174/§174A, as a share of each category
+  // Facts that cannot be read are reported (problems) and the input they feed is left unknown
+  const problems: string[] = [];
+  const known = new Set(['income_tax', 'credits_ahead', 'pass_through_in', 'section174_deducted_share', 'first_qre_year']);
+  for (const k of Object.keys(f))
+    if (!known.has(k) && !/^credits_ahead_[a-z_]+$/.test(k) && !/^carryforward_\d{4}$/.test(k)) problems.push(`stateFacts.ID.${k}: not a fact the Idaho credit reads (docs/states.md)`);
+
+  // HB 559: Idaho QREs deducted or amortized for Idaho under §174/§174A, as a share of each category.
   // Default: all of them (Idaho conforms to §174A expensing, and amortized amounts count too), as
   // long as the study's §174 picture of the year is known; the taxpayer may enter a smaller share.
-  const share = f.section174_deducted_share !== undefined && /^(0(\.\d+)?|1(\.0+)?)$/.test(f.section174_deducted_share) ? rate(f.section174_deducted_share) : s174.currentYear.domestic.kind === 'known' ? rate(1) : undefined;
+  let share: ReturnType<typeof rate> | undefined;
+  const st = f.section174_deducted_share?.trim();
+  if (st !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(st);
+    try {
+      share = m ? rate(String(Number(m[1]) / 100)) : rate(st);
+      if (Number(st.replace('%', '')) > (m ? 100 : 1) || st.startsWith('-')) throw new Error('out of range');
+    } catch {
+      share = undefined;
+      problems.push(`stateFacts.ID.section174_deducted_share: "${st}" is not a share between 0 and 1 (e.g. 0.5 or 50%)`);
+    }
+  } else if (s174.currentYear.domestic.kind === 'known') share = rate(1);
   const section174Deducted = share ? section174DeductedFor(idahoQres, share) : undefined;
 
-  const tax = money(f.income_tax);
+  const tax0 = money(f.income_tax);
+  if (tax0 === 'bad') problems.push(`stateFacts.ID.income_tax: "${f.income_tax}" is not an amount`);
+  const tax = tax0 === 'bad' ? undefined : tax0;
   const creditsAhead: Record<string, Cents> = {};
-  let creditsAheadKnown = f.credits_ahead !== undefined && money(f.credits_ahead) === ZERO;
+  const ca = money(f.credits_ahead);
+  if (ca === 'bad') problems.push(`stateFacts.ID.credits_ahead: "${f.credits_ahead}" is not an amount`);
+  let creditsAheadKnown = ca === ZERO;
+  let creditsAheadBad = ca === 'bad' || (ca !== undefined && ca !== ZERO);
+  if (ca !== undefined && ca !== 'bad' && ca !== ZERO) problems.push('stateFacts.ID.credits_ahead: give "0", or each Rule 799 credit as credits_ahead_<item>');
   for (const [k, v] of Object.entries(f)) {
     const m = /^credits_ahead_([a-z_]+)$/.exec(k);
     if (!m) continue;
     const c = money(v);
-    if (c !== undefined && c !== 'bad') {
-      creditsAhead[m[1]!] = c;
-      creditsAheadKnown = true;
+    if (c === undefined || c === 'bad') {
+      problems.push(`stateFacts.ID.${k}: "${v}" is not an amount`);
+      creditsAheadBad = true;
+      continue;
     }
+    if (!CREDITS_AHEAD.has(m[1]!)) {
+      problems.push(`stateFacts.ID.${k}: "${m[1]}" is not a Rule 799 item (${[...CREDITS_AHEAD].join(', ')})`);
+      creditsAheadBad = true;
+      continue;
+    }
+    creditsAhead[m[1]!] = c;
+    creditsAheadKnown = true;
   }
-  const carryforwards = Object.entries(f)
-    .map(([k, v]) => [/^carryforward_(\d{4})$/.exec(k)?.[1], money(v)] as const)
-    .filter((x): x is [string, Cents] => x[0] !== undefined && x[1] !== undefined && x[1] !== 'bad')
-    .map(([y, a]) => ({ year: Number(y), amount: a }));
-  const passIn = money(f.pass_through_in);
+  if (creditsAheadBad) creditsAheadKnown = false;
+  const carryforwards: { year: number; amount: Cents }[] = [];
+  let carryBad = false;
+  for (const [k, v] of Object.entries(f)) {
+    const y = /^carryforward_(\d{4})$/.exec(k)?.[1];
+    if (!y) continue;
+    const a = money(v);
+    if (a === undefined || a === 'bad') {
+      problems.push(`stateFacts.ID.${k}: "${v}" is not an amount`);
+      carryBad = true;
+    } else carryforwards.push({ year: Number(y), amount: a });
+  }
+  const passIn0 = money(f.pass_through_in);
+  if (passIn0 === 'bad') problems.push(`stateFacts.ID.pass_through_in: "${f.pass_through_in}" is not an amount`);
+  const passIn = passIn0 === 'bad' ? undefined : passIn0;
+  problemsOut.push(...problems);
   const fy = firstIdahoQreYear(study, history, period);
 
   return {
@@ -115,10 +168,10 @@ export function idahoInputFromStudy(
       : {}),
     ...(electionYear !== undefined ? { startupElectionYear: electionYear } : {}),
     ...(section174Deducted ? { section174Deducted } : {}),
-    ...(tax !== undefined && tax !== 'bad' ? { tax } : {}),
+    ...(tax !== undefined && !carryBad ? { tax } : {}),
     ...(creditsAheadKnown ? { creditsAhead } : {}),
     carryforwards,
-    ...(passIn !== undefined && passIn !== 'bad' ? { passThroughIn: passIn } : {}),
+    ...(passIn !== undefined ? { passThroughIn: passIn } : {}),
     ...(study.taxpayer.owners?.length ? { owners: study.taxpayer.owners.map((o) => ({ id: o.id, share: o.specialAllocation?.share ?? o.share })) } : {}),
     options: study.elections.options ?? {},
   } as never;

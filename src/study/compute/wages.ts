@@ -50,6 +50,14 @@ export function section3401Wages(e: Employee): Cents | undefined {
   return add(e.wagesBox1, ...(e.wageAdjustments ?? []).map((a) => a.amount));
 }
 
+/** U.S. possessions that count as the United States for §41(d)(4)(F) (research conducted outside the U.S., Puerto Rico or a possession is excluded). */
+const POSSESSIONS = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP']);
+
+/** False when the work was done outside the United States and its possessions; true when inside or not known. */
+export function notForeign(l: Location | undefined): boolean {
+  return l === undefined || POSSESSIONS.has(l.country);
+}
+
 const QUALIFIED: ReadonlySet<Activity> = new Set(['direct_research', 'direct_supervision', 'direct_support']);
 
 export function computeEmployeeWages(view: LawView, study: Study): EmployeeQualifiedWages[] {
@@ -69,6 +77,8 @@ export function computeEmployeeWages(view: LawView, study: Study): EmployeeQuali
     for (const r of recs) {
       total += r.hours;
       if (!QUALIFIED.has(r.activity) || r.componentId === undefined) continue;
+      // §41(d)(4)(F): hours of research done abroad count in the total, never in qualified services
+      if (!notForeign(r.location)) continue;
       const c = comps.get(r.componentId);
       if (!c || c.qualification === 'does_not_qualify') continue;
       if (c.qualification === 'needs_information') {
