@@ -74,9 +74,10 @@ describe('Idaho pass-through and unitary sharing', () => {
       { id: 'C', share: '1/3' },
     ]);
     const vals = shares.map((s) => (s.share.kind === 'known' ? s.share.value : -1));
-    // 10,001 / 3 = 3,333.67 → 3,334 each rounds; remainder corrected on the first largest share
+    // 10,001 / 3 = 3,333.67: each gets 3,333 and the 2 dollars left go, by the shared largest-remainder
+    // rule (the same as the federal owner split), to the equal remainders in owner-id order: A and B
     expect(vals.reduce((a, b) => a + b, 0)).toBe(dollars(10001));
-    expect(vals).toEqual([dollars(3333), dollars(3334), dollars(3334)]);
+    expect(vals).toEqual([dollars(3334), dollars(3334), dollars(3333)]);
   });
 
   it('owner shares that do not add up to 1 are unknown', () => {

@@ -4,6 +4,8 @@
  * (oldest first), pass-through distribution to owners (lines 17, 20) and elective unitary sharing
  * with the member-by-member schedule of Rule 723(03) (lines 18, 21).
  */
+import { largestRemainder } from '../../../money/allocate.js';
+import { cents } from '../../../money/cents.js';
 import { explainer, type Val } from '../../../explain/index.js';
 import { applyRate, min, nonNegative, rate as parseRate, ratio, roundToDollar, sub, sum, ZERO, type Cents, type Rate, addRate, cmpRate, RATE_ONE } from '../../../money/index.js';
 import type { Law, LawView } from '../../../law/law.js';
@@ -178,13 +180,17 @@ export function idahoOwnerShares(distributed: Val<Cents>, owners: { id: string; 
     ex.input('ownership share', o.share).note('allocation key: ownership / distributive share (UNVERIFIED for §63-3029G)');
     if (cmpRate(totalShare, RATE_ONE) !== 0) return { ownerId: o.id, share: ex.unknown([`owners.shares (sum is not 1)`]) };
     if (distributed.kind !== 'known') return { ownerId: o.id, share: ex.unknown(distributed.kind === 'unknown' ? distributed.missing : ['line 20']) };
-    const parts = rates.map((r) => roundToDollar(applyRate(distributed.value, r)));
-    const diff = distributed.value - sum(parts);
-    let big = 0;
-    rates.forEach((r, j) => {
-      if (cmpRate(r, rates[big]!) > 0) big = j;
-    });
-    const mine = i === big ? ((parts[i]! + diff) as Cents) : parts[i]!;
+    // The same split as the federal pass-through (src/rules/federal/passthrough-shares.ts): the
+    // shared largest-remainder allocator over exact shares, in whole dollars (the unit of Form 67),
+    // any odd cents going the same way, so the owners' amounts add up to line 20 exactly.
+    const dens = rates.map((r) => r.den);
+    const lcm = dens.reduce((a, b) => (a * b) / gcd(a, b), 1n);
+    const weights = owners.map((x, j) => [x.id, (rates[j]!.num * lcm) / rates[j]!.den] as const);
+    const total = distributed.value;
+    const odd = total % 100;
+    const whole = largestRemainder(cents((total - odd) / 100), weights);
+    const oddSplit = odd ? largestRemainder(cents(odd), weights) : undefined;
+    const mine = ((whole.get(o.id)! * 100) + (oddSplit?.get(o.id) ?? 0)) as Cents;
     return { ownerId: o.id, share: ex.formula('line 20 × ownership share').known(mine) };
   });
 }
@@ -273,4 +279,9 @@ export function idahoUnitaryGroup(law: Law, period: TaxPeriod, members: UnitaryM
     ex.input(`${m.id}: earned / used own / shared out / received`, `${earned / 100} / ${usedOwn / 100} / ${total(so) / 100} / ${inAmt / 100}`, undefined, 'text');
   }
   return { members: finals, schedule: ex.known(rows, `${rows.length} members`) };
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
 }
