@@ -393,10 +393,14 @@ export const routes: RouteDef[] = [
       const report = deps.ws.qualification(s) ?? result.qualification;
       const q = report?.components.find((x) => x.componentId === comp.id) ?? null;
       const target = `component:${comp.id}`;
+      const evidence = (s.evidence ?? []).filter((e) => e.componentIds.includes(comp.id));
+      const shas = evidence.map((e) => e.sha256).filter((x): x is string => !!x);
+      // which of them have their bytes in the ledger (and so can be downloaded)
+      const stored = reader && shas.length ? (await deps.ws.db.query<{ sha256: string }>('select sha256 from ledger_blob where sha256 = any($1)', [shas])).map((r) => r.sha256) : [];
       return {
         component: comp,
         answers: s.interviews?.find((i) => i.componentId === comp.id)?.answers ?? [],
-        evidence: (s.evidence ?? []).filter((e) => e.componentIds.includes(comp.id)),
+        evidence,
         decisions: (s.qualificationLog ?? []).filter((d) => d.componentId === comp.id),
         children: s.components.filter((x) => x.parentId === comp.id).map((x) => ({ id: x.id, name: x.name, qualification: x.qualification })),
         qualification: q,
@@ -406,6 +410,8 @@ export const routes: RouteDef[] = [
         ...(reader
           ? {
               qre: result.qre.byComponent.find((x) => x.componentId === comp.id) ?? null,
+              /** SHA-256 of the evidence whose bytes are in the ledger (GET …/evidence/:sha256). */
+              stored,
               comments: (await deps.ws.comments(access!.studyId)).filter((x) => x.target === target),
             }
           : {}),

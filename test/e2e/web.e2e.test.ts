@@ -6,7 +6,7 @@
  * evidence and comments there, sorts the people page, and downloads files.
  * Screenshots go to test/e2e/artifacts/. Skipped (with a message) only when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,15 @@ const W2 = join(ROOT, 'test', 'server', 'fixtures', 'sawtooth-w2-raise.csv');
 const have = existsSync(CHROMIUM);
 if (!have) console.warn(`[e2e] skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
+/** web/dist is missing or older than a source of the web app. */
+function stale(): boolean {
+  const built = join(WEB_DIST, 'index.html');
+  if (!existsSync(built)) return true;
+  const at = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > at));
+  return newer(join(ROOT, 'web', 'src')) || statSync(join(ROOT, 'web', 'index.html')).mtimeMs > at;
+}
+
 const money = (s: string | null) => Number((s ?? '').replace(/[^0-9.-]/g, ''));
 
 describe.skipIf(!have)('the web app in chromium', () => {
@@ -31,7 +40,7 @@ describe.skipIf(!have)('the web app in chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+    if (stale()) {
       const { build } = await import('vite');
       await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
     }
@@ -87,6 +96,7 @@ describe.skipIf(!have)('the web app in chromium', () => {
     }
     // year over year: 2022–2024 from the history, 2025 computed
     expect(await page.getByTestId('chart-years').locator('table tbody th').allTextContents()).toEqual(['2022', '2023', '2024', '2025']);
+    expect(await unlabelled()).toEqual([]);
     await page.getByTestId('chart-states').scrollIntoViewIfNeeded();
     await shot('1c-dashboard-charts');
 
@@ -163,6 +173,7 @@ describe.skipIf(!have)('the web app in chromium', () => {
     await page.keyboard.type('Tie line 24 to the ASC workpaper before sign-off.');
     await dialog.getByRole('button', { name: 'Add comment' }).click();
     await dialog.getByText('Tie line 24 to the ASC workpaper before sign-off.').waitFor();
+    expect(await unlabelled()).toEqual([]);
     await shot('9-line-comment');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: /^Comment on .*6765.* line 24, 1 comment$/ }).first().waitFor();
@@ -196,8 +207,10 @@ describe.skipIf(!have)('the web app in chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Add comment' }).click();
     await page.getByRole('dialog').getByText('Ask the team for the ablation runs of March.').waitFor();
     await page.keyboard.press('Escape');
-    await comp.getByRole('heading', { name: 'Four-part test' }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await shot('10-component-page');
+    await comp.getByTestId('substantially-all').evaluate((el) => (el as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'start' }));
+    await shot('10b-component-substantially-all-and-evidence');
 
     // both comments are listed in the review with what they are about
     await page.getByRole('tab', { name: 'Review' }).click();

@@ -229,6 +229,8 @@ export interface ComponentDetail {
   problems: { severity: string; message: string }[];
   qre?: { wages: number; supplies: number; computers: number; contract: number; total: number } | null;
   comments?: Comment[];
+  /** SHA-256 of the evidence whose bytes can be downloaded. */
+  stored?: string[];
 }
 export interface Question {
   id: string;

@@ -127,7 +127,9 @@ export function ComponentPage({
         <>
           {q.reasons.length > 0 && (
             <details>
-              <summary>Why the engine says “{words(q.result)}” ({q.reasons.length} reasons)</summary>
+              <summary>
+                Why the engine says “{words(q.result)}” ({q.reasons.length} reason{q.reasons.length === 1 ? '' : 's'})
+              </summary>
               <ul>
                 {q.reasons.map((r, i) => (
                   <li key={i}>{r}</li>
@@ -293,7 +295,13 @@ export function ComponentPage({
                     return (
                       <tr key={e.id}>
                         <td>
-                          {e.sha256 && d.qre !== undefined ? <a href={api.evidenceUrl(id, e.sha256)}>{e.title}</a> : e.title}
+                          {e.sha256 && d.stored?.includes(e.sha256) ? (
+                            <a href={api.evidenceUrl(id, e.sha256)} download>
+                              {e.title}
+                            </a>
+                          ) : (
+                            e.title
+                          )}
                           <div className="muted">{e.id}</div>
                         </td>
                         <td>{words(e.kind)}</td>
