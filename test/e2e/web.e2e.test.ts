@@ -171,7 +171,15 @@ describe.skipIf(!have)('the web app in chromium', () => {
     await dialog.getByLabel(/Your comment on/).waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName)).toBe('TEXTAREA');
     await page.keyboard.type('Tie line 24 to the ASC workpaper before sign-off.');
-    await dialog.getByRole('button', { name: 'Add comment' }).click();
+    // Tab order inside the dialog: the box, "Add comment", then back round to "Close" (focus stays in the dialog)
+    const focused = () => page.evaluate(() => ((globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent ?? '').trim());
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Add comment');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Close');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Add comment');
+    await page.keyboard.press('Enter');
     await dialog.getByText('Tie line 24 to the ASC workpaper before sign-off.').waitFor();
     expect(await unlabelled()).toEqual([]);
     await shot('9-line-comment');
