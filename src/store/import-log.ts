@@ -6,7 +6,7 @@ export class SqlImportLog implements ImportLog {
   constructor(private readonly db: Db) {}
   async list(studyId: string): Promise<ImportLogEntry[]> {
     const rows = await this.db.query<Record<string, unknown>>(
-      'select study_id, seq, sha256, ledger_seq::text as ledger_seq, name, kind, profile, options, received_at, records from raw_import where study_id = $1 order by seq',
+      'select study_id, seq, sha256, ledger_seq::text as ledger_seq, name, kind, profile, options, received_at, records from raw_import where study_id = $1 order by raw_import.seq',
       [studyId],
     );
     return rows.map((r) => ({

@@ -24,11 +24,11 @@ function entryOf(r: Record<string, unknown>): LedgerEntry {
 function txOps(q: Queryable): LedgerTx {
   return {
     head: async () => {
-      const r = await q.query<Record<string, unknown>>(`select ${COLS} from ledger_entry order by seq desc limit 1`);
+      const r = await q.query<Record<string, unknown>>(`select ${COLS} from ledger_entry order by ledger_entry.seq desc limit 1`);
       return r[0] ? entryOf(r[0]) : undefined;
     },
     findBySha: async (sha) => {
-      const r = await q.query<Record<string, unknown>>(`select ${COLS} from ledger_entry where sha256 = $1 order by seq limit 1`, [sha]);
+      const r = await q.query<Record<string, unknown>>(`select ${COLS} from ledger_entry where sha256 = $1 order by ledger_entry.seq limit 1`, [sha]);
       return r[0] ? entryOf(r[0]) : undefined;
     },
     insert: async (e, bytes) => {
@@ -51,7 +51,7 @@ export class SqlLedgerStorage implements LedgerStorage {
     });
   }
   async entries(): Promise<LedgerEntry[]> {
-    return (await this.db.query<Record<string, unknown>>(`select ${COLS} from ledger_entry order by seq`)).map(entryOf);
+    return (await this.db.query<Record<string, unknown>>(`select ${COLS} from ledger_entry order by ledger_entry.seq`)).map(entryOf);
   }
   async blob(sha: string): Promise<Uint8Array | undefined> {
     const r = await this.db.query<{ bytes: Uint8Array }>('select bytes from ledger_blob where sha256 = $1', [sha]);

@@ -397,7 +397,7 @@ export async function saveStudy(db: Db, s: Study): Promise<void> {
     const facts = Object.entries(s.stateFacts ?? {}).flatMap(([st, f]) => Object.entries(f).map(([k, v]) => [st, k, v]));
     for (const [st, k, v] of facts) await tx.query('insert into state_facts (study_id, state, fact, value) values ($1, $2, $3, $4)', [s.id, st, k, v]);
     // The qualification log is append-only: the stored log must be a prefix of the study's.
-    const stored = (await tx.query<Record<string, unknown>>(`select ${DECISION_COLS.map((c) => c[0]).join(', ')} from qualification_decision where study_id = $1 order by seq`, [s.id])).map((r) => fromRow(r, DECISION_COLS));
+    const stored = (await tx.query<Record<string, unknown>>(`select ${DECISION_COLS.map((c) => c[0]).join(', ')} from qualification_decision where study_id = $1 order by qualification_decision.seq`, [s.id])).map((r) => fromRow(r, DECISION_COLS));
     const log = (s.qualificationLog ?? []) as unknown as Record<string, unknown>[];
     const bad = stored.findIndex((d, i) => !log[i] || !sameDecision(d, log[i]!));
     if (bad >= 0) throw new AppendOnlyError(`store: the qualification log of study ${s.id} is append-only; decision ${bad + 1} (${String(stored[bad]!.componentId)} → ${String(stored[bad]!.result)}) was changed or removed`);
@@ -425,13 +425,13 @@ export async function loadStudy(db: Queryable, id: string): Promise<Study | unde
   ) as any;
   const children: Record<string, Record<string, unknown>[]> = {};
   for (const c of CHILDREN) {
-    const got = await db.query<Record<string, unknown>>(`select ${c.cols.map(([col, , t]) => castOut(col, t)).join(', ')} from ${c.table} where study_id = $1 order by seq`, [id]);
+    const got = await db.query<Record<string, unknown>>(`select ${c.cols.map(([col, , t]) => castOut(col, t)).join(', ')} from ${c.table} where study_id = $1 order by ${c.table}.seq`, [id]);
     children[c.table] = got.map((g) => fromRow(g, c.cols));
   }
   const answerRows = await db.query<Record<string, unknown>>(`select interview_seq, ${ANSWER_COLS.map((c) => c[0]).join(', ')} from interview_answer where study_id = $1 order by interview_seq, seq`, [id]);
   const interviews = children.interview!.map((iv) => ({ componentId: iv.componentId as string, answers: [] as Record<string, unknown>[] }));
   for (const a of answerRows) interviews[Number(a.interview_seq) - 1]!.answers.push(fromRow(a, ANSWER_COLS));
-  const decisions = (await db.query<Record<string, unknown>>(`select ${DECISION_COLS.map((c) => c[0]).join(', ')} from qualification_decision where study_id = $1 order by seq`, [id])).map((r) => fromRow(r, DECISION_COLS));
+  const decisions = (await db.query<Record<string, unknown>>(`select ${DECISION_COLS.map((c) => c[0]).join(', ')} from qualification_decision where study_id = $1 order by qualification_decision.seq`, [id])).map((r) => fromRow(r, DECISION_COLS));
   const factRows = await db.query<{ state: string; fact: string; value: string }>('select state, fact, value from state_facts where study_id = $1 order by state, fact', [id]);
   const stateFacts: Record<string, Record<string, string>> = {};
   for (const f of factRows) (stateFacts[f.state] ??= {})[f.fact] = f.value;

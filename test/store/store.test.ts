@@ -209,6 +209,28 @@ for (const b of backends) {
         expect(await store.ledger.verify({ expectedHead: r2.entry.hash })).toEqual({ ok: true, entries: 2, problems: [] });
       });
 
+      it('keeps appending past nine entries: entries sort by number, not by text ("10" after "9")', async () => {
+        // A store of its own: the other tests count and tamper with the shared one's entries
+        const o = await b.open();
+        const own = await openStore({ ...o.target, ...('schema' in o.target ? { schema: `${(o.target as { schema: string }).schema}_n` } : {}) } as never);
+        try {
+          await own.migrate();
+          for (let i = 0; i < 12; i++) await own.ledger.append(enc(`item ${i}`), { name: `item-${i}.txt`, kind: 'other' });
+          const all = await own.ledger.entries();
+          expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+          expect((await own.ledger.verify()).ok).toBe(true);
+        } finally {
+          await own.close();
+          if ('schema' in o.target) {
+            const c = new pg.Client({ connectionString: PG_URL });
+            await c.connect();
+            await c.query(`drop schema if exists "${(o.target as { schema: string }).schema}_n" cascade`);
+            await c.end();
+          }
+          await o.cleanup();
+        }
+      });
+
       it('the database refuses UPDATE, DELETE and TRUNCATE on the ledger', async () => {
         await expect(store.db.query("update ledger_entry set name = 'x' where seq = 1")).rejects.toThrow(/append-only/);
         await expect(store.db.query('delete from ledger_entry where seq = 2')).rejects.toThrow(/append-only/);

@@ -4,7 +4,8 @@
  */
 import { explainer, collectFlags, type Val } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
-import { add, ZERO, type Cents } from '../../money/cents.js';
+import { add, formatCents, formatDollars, ZERO, type Cents } from '../../money/cents.js';
+import { roundToDollar } from '../../money/rounding.js';
 import { rate } from '../../money/rate.js';
 import { taxPeriod, yearBegun, parts } from '../../periods/index.js';
 import { computeFederalCredit } from '../../rules/federal/credit.js';
@@ -98,7 +99,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   let qobpa: Val<Cents>;
   const firstYear = study.baseFacts?.firstTaxYearStart;
   if (study.basicResearch.length === 0) qobpa = qobpaEx.known(ZERO, '$0.00 (no basic research payments)');
-  else if (firstYear !== undefined && firstYear >= '1984-01-01') {
+  else if (firstYear !== undefined && Number(firstYear.slice(0, 4)) > view.count(null, 'us.federal.irc41e.base_period.ends_before_first_year_after')) {
     // A taxpayer whose first tax year began after 1983 has no base-period years (§41(e)(7)(B)):
     // the minimum basic research amount is then the 50% floor of §41(e)(4)(B).
     qobpa = qualifiedOrganizationBasePeriodAmount(view, {
@@ -251,6 +252,8 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     const idahoProblems: string[] = [];
     const idahoFacts = idahoInputFromStudy(study, stHistory, period, s174, idQres, idahoProblems, view);
     for (const p of idahoProblems) notes.push(`Idaho fact not read: ${p}`);
+    if (study.stateFacts?.ID?.section174_deducted_share === undefined && view.bool(null, 'us.id.research.hb559_in_force'))
+      notes.push('Idaho HB 559: all Idaho QREs are taken as deducted or amortized for Idaho under §174A (Idaho conforms to its expensing); a taxpayer who forgoes the Idaho deduction on part of them enters that part as stateFacts.ID.section174_deducted_share.');
     factProblems.push(...idahoProblems);
     const rows = multistateSummary(law, {
       period,
@@ -306,7 +309,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     // HB 559: when the conservative reading leaves no Idaho credit, show what the other reading gives
     const id = rows.find((r) => r.state === 'ID');
     const opts = study.elections.options ?? {};
-    if (id && id.credit.kind === 'known' && id.credit.value === 0 && (opts['us.id.research.hb559_mode'] ?? 'per_dollar_exclusion') === 'per_dollar_exclusion' && view.period.start >= '2025-01-01') {
+    if (id && id.credit.kind === 'known' && id.credit.value === 0 && view.bool(null, 'us.id.research.hb559_in_force') && view.option(null, 'us.id.research.hb559_mode') === 'per_dollar_exclusion') {
       const alt = multistateSummary(law, {
         period,
         records: study,
@@ -319,7 +322,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
         options: { ...opts, 'us.id.research.hb559_mode': 'transition_only' },
       })[0]!;
       if (alt.credit.kind === 'known' && alt.credit.value > 0) {
-        const msg = `Under the other reading of HB 559 (us.id.research.hb559_mode = transition_only) the Idaho credit earned would be $${Math.round(alt.credit.value / 100).toLocaleString('en-US')}.`;
+        const msg = `Under the other reading of HB 559 (us.id.research.hb559_mode = transition_only) the Idaho credit earned would be ${formatDollars(roundToDollar(alt.credit.value))}.`;
         states.ID = { ...states.ID!, note: [msg, states.ID!.note].filter(Boolean).join(' ') };
         notes.push(`Idaho: ${msg}`);
       }
@@ -401,7 +404,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
         cmp && cmp.kind === 'known'
           ? cmp.value.larger === 'equal'
             ? 'Regular credit and ASC are equal.'
-            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by $${(Math.abs(cmp.value.difference) / 100).toLocaleString('en-US')}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
+            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by ${formatCents((cmp.value.difference < 0 ? -cmp.value.difference : cmp.value.difference) as Cents)}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
           : '',
     },
     states,

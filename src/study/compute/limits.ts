@@ -7,7 +7,7 @@
 import { explainer, type Val } from '../../explain/index.js';
 import type { Law, LawView } from '../../law/law.js';
 import { add, formatCents, sub, ZERO, type Cents } from '../../money/cents.js';
-import { periodLabel, taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
+import { addDays, periodLabel, taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
 import { applyPayrollCredit, type PayrollCreditResult } from '../../rules/federal/form8974.js';
 import { esbTest, qsbTest, type GrossReceiptsYear } from '../../rules/federal/gross-receipts-tests.js';
 import { section38Limit } from '../../rules/federal/irc38-limit.js';
@@ -205,15 +205,18 @@ function currentYearCarryforward(l28: Cents, room: Cents, opening: { amount: Cen
 
 function firstReceiptsYear(study: Study): IsoDate | 'none' | undefined {
   const first = study.baseFacts?.firstTaxYearStart;
+  if (first === undefined) return undefined;
+  if (first >= study.taxpayer.period.start) return (study.grossReceipts ?? 0) > 0 ? study.taxpayer.period.start : 'none';
   const hist = [...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
-  const complete = first !== undefined && (first >= study.taxpayer.period.start || hist[0]?.period.start === first);
-  const earliest = hist.find((h) => h.grossReceipts !== undefined && h.grossReceipts > 0);
-  if (complete) {
-    if (earliest) return earliest.period.start;
-    if (hist.every((h) => h.grossReceipts !== undefined)) return (study.grossReceipts ?? 0) > 0 ? study.taxpayer.period.start : 'none';
-    return undefined;
+  // Only a history that reaches back to the first tax year without gaps can say when receipts began
+  if (hist.length === 0 || hist[0]!.period.start !== first) return undefined;
+  for (let i = 1; i < hist.length; i++) if (hist[i]!.period.start !== addDays(hist[i - 1]!.period.end, 1)) return undefined;
+  if (addDays(hist[hist.length - 1]!.period.end, 1) !== study.taxpayer.period.start) return undefined;
+  for (const h of hist) {
+    if (h.grossReceipts === undefined) return undefined;
+    if (h.grossReceipts > 0) return h.period.start;
   }
-  return undefined;
+  return (study.grossReceipts ?? 0) > 0 ? study.taxpayer.period.start : 'none';
 }
 
 function ledgerSchedule(r: Section39Result, opening: { vintage: string; amount: Cents }[], generated: Cents | undefined, period: TaxPeriod): Schedule {

@@ -17,6 +17,7 @@ import { nextTaxYear, section174History, type Section174History, type VintageAmo
 import { section280cDeduction, type Section280cDeductionResult } from '../../rules/federal/irc280c-deduction.js';
 import type { Study } from '../model.js';
 import type { Schedule } from './result.js';
+import { notForeign } from './wages.js';
 
 export interface S174Result {
   history: Val<Section174History>;
@@ -60,7 +61,7 @@ export function computeSection174(
       missing.push(`contracts.${c.id}.location`);
       continue;
     }
-    if (c.location.country === 'US') domestic = add(domestic, c.amount);
+    if (notForeign(c.location)) domestic = add(domestic, c.amount);
     else foreign = add(foreign, c.amount);
   }
   for (const p of study.section174Pools) {
@@ -134,13 +135,20 @@ function scheduleFor(law: Law, study: Study, period: TaxPeriod, domestic: Cents 
     const nx = nextTaxYear(p);
     p = known.get(nx.start) ?? (nx.start === period.start ? period : nx);
   }
-  const history = section174History(law, {
+  const exH = explainer('us.federal.irc174.history', '§174 / §174A schedule by vintage', [{ title: '26 U.S.C. § 174' }]);
+  let history: Val<Section174History>;
+  try {
+    history = section174History(law, {
     periods,
     vintages,
     ...(study.elections.section174Transition ? { transition: study.elections.section174Transition } : {}),
     ...(study.elections.section174aCapitalizeMonths !== undefined ? { section174aCapitalizeMonths: study.elections.section174aCapitalizeMonths } : {}),
     options: study.elections.options ?? {},
-  });
+    });
+  } catch (e) {
+    // e.g. history years that do not follow one another: say which, do not stop the computation
+    history = exH.unknown([`history: the tax years from ${periodLabel(vintages[0]!.period)} to ${periodLabel(period)} must follow one another for the §174 schedule (${(e as Error).message})`]);
+  }
   history.why.children.unshift(currentYear.domestic.why, currentYear.foreign.why);
   return history;
 }
