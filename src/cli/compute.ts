@@ -18,15 +18,21 @@ export function loadStudyOrReport(dir: string): Study | undefined {
 export function explainLine(result: StudyResult, spec: string): string | undefined {
   const m = /^(?:([a-z0-9-]+):)?([0-9]+[a-z]?|[A-Z])$/.exec(spec);
   if (m) {
-    const formId = m[1] === 'id67' ? 'id67' : (m[1] ?? 'f6765');
+    const formId = m[1] === 'id67' || m[1] === 'id-67' ? 'id67' : (m[1] ?? 'f6765');
     const v = result.forms[formId]?.lines[m[2]!];
     return v ? renderText(v.why) : undefined;
   }
+  const named = result.explanations?.[spec];
+  if (named) return renderText(named);
   for (const f of Object.values(result.forms))
     for (const v of Object.values(f.lines)) {
       const hit = findRule(v.why, spec);
       if (hit) return renderText(hit);
     }
+  for (const e of Object.values(result.explanations ?? {})) {
+    const hit = findRule(e, spec);
+    if (hit) return renderText(hit);
+  }
   return undefined;
 }
 

@@ -31,7 +31,7 @@ program
   .argument('<study>', 'study folder (study.yaml + CSV files)')
   .option('--year <year>', 'tax year the study must be for (checked against study.yaml)', year)
   .option('--json', 'print one JSON document (forms.f6765.lines, forms.id67.lines, …)')
-  .option('--explain <line>', 'explain a form line: "24", "f6765:24", "id67:10", or a rule id')
+  .option('--explain <line>', 'explain a form line ("24", "f6765:24", "id67:10", "f8974:17"), a result (s174, irc38.room, irc39.ledger, section_d, sectionG, group.allocation) or a rule id')
   .option('--lines', 'print every form line in the summary')
   .option('--schedule <id>', 'print one schedule: s174, carryforward.federal, sectionG, f8974, group.allocation, …')
   .description('compute the federal and state credits of a study')

@@ -469,8 +469,8 @@ function computations(r: StudyResult, forms: PrintedForm[]): ReportSection {
 function elections(r: StudyResult, study: Study): ReportSection {
   const e = study.elections;
   const rows: [string, string][] = [
-    ['Credit method', e.method === 'best' ? `larger of regular and ASC (chosen: ${r.federal.chosen.method === 'asc' ? 'ASC' : 'regular'})` : e.method],
-    ['§280C(c) reduced credit', e.section280c === 'best' ? `engine compares (chosen: ${r.federal.chosen.section280c ? 'elected' : 'not elected'})` : e.section280c ? 'elected' : 'not elected'],
+    ['Credit method', e.method === 'best' ? `larger of regular and ASC (${r.federal.decided === false ? 'not decided until the missing facts are entered' : `chosen: ${r.federal.chosen.method === 'asc' ? 'ASC' : 'regular'}`})` : e.method],
+    ['§280C(c) reduced credit', e.section280c === 'best' ? `engine compares (${r.federal.decided === false ? 'not decided until the missing facts are entered' : `chosen: ${r.federal.chosen.section280c ? 'elected' : 'not elected'}`})` : e.section280c ? 'elected' : 'not elected'],
     ['§41(h) payroll tax election', e.payrollElection ? (e.payrollElection.elect ? `elected${e.payrollElection.amount !== undefined ? `, $${dollarsText(e.payrollElection.amount)}` : ''}` : 'not elected') : 'not elected'],
   ];
   if (e.section174aCapitalizeMonths !== undefined) rows.push(['§174A(c) capitalisation', `${e.section174aCapitalizeMonths} months`]);

@@ -199,7 +199,11 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   if (limits.f8974?.kind === 'known') {
     const q = limits.f8974.value.quarters.find((x) => x.total > 0) ?? limits.f8974.value.quarters[0];
     if (q) {
-      const ex = (l: string) => explainer(`us.federal.f8974.line${l}`, `Form 8974 line ${l} (${q.quarter})`, [{ title: 'Form 8974 (Rev. December 2024)' }]);
+      const ex = (l: string) => {
+        const e = explainer(`us.federal.f8974.line${l}`, `Form 8974 line ${l} (${q.quarter}; every quarter in schedule f8974)`, [{ title: 'Form 8974 (Rev. December 2024)' }]);
+        e.child(limits.f8974!.why);
+        return e;
+      };
       forms.f8974 = formOf(law, 'f8974', period, {
         quarter: ex('quarter').known(q.quarter),
         '7': ex('7').known(q.available),
@@ -396,9 +400,21 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     employees: employeeResults(study, employees),
     qualification: qualifyStudy(study, { law, ...(opts.qualificationData ? { data: opts.qualificationData } : {}) }),
     schedules,
+    explanations: {
+      s174: s174.history.why,
+      'irc38.room': limits.room.why,
+      'irc39.ledger': limits.ledger.why,
+      'section_d': limits.sectionD.why,
+      ...(limits.f8974 ? { f8974: limits.f8974.why } : {}),
+      sectionG: sectionG.table.why,
+      'sectionG.required': sectionG.requirement.why,
+      ...(group ? { 'group.allocation': group.allocation.why } : {}),
+      ...(passThrough ? { 'passthrough.entity': passThrough.entity.why } : {}),
+    },
     federal: {
       credit: federal.credit,
       chosen,
+      decided: federal.chosen !== undefined,
       alternatives: federal.alternatives.map((a) => ({ method: a.method, section280c: a.section280c, credit: a.credit })),
       comparison:
         cmp && cmp.kind === 'known'

@@ -75,7 +75,8 @@ export function toJsonDocument(r: StudyResult): unknown {
     ...(r.qualification ? { qualification: r.qualification } : {}),
     federal: {
       credit: valJson(r.federal.credit),
-      chosen: r.federal.chosen,
+      chosen: r.federal.decided === false ? null : r.federal.chosen,
+      decided: r.federal.decided !== false,
       alternatives: r.federal.alternatives.map((a) => ({ method: a.method, section280c: a.section280c, credit: valJson(a.credit) })),
       comparison: r.federal.comparison,
     },

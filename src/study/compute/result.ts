@@ -108,12 +108,20 @@ export interface StudyResult {
   qualification?: QualificationReport;
   federal: {
     credit: Val<Cents>;
+    /** The method and §280C choice; meaningful only when `decided` (an unknown can keep the choice open). */
     chosen: { method: 'regular' | 'asc'; section280c: boolean };
+    /** False when a missing fact keeps the method or the §280C choice from being decided. */
+    decided?: boolean;
     alternatives: Alternative[];
     comparison: string;
   };
   states: Record<string, StateResult>;
   forms: Record<string, FormResult>;
+  /**
+   * Explanation trees of results that are not form lines, by name: "s174", "irc38.room",
+   * "irc39.ledger", "f8974", "sectionG", "group.allocation" (rdcredit compute --explain <name>).
+   */
+  explanations?: Record<string, Explanation>;
   /** Schedules by id: "s174", "carryforward.federal", "carryforward.id", "sectionG", "owners", "multistate", … */
   schedules?: Record<string, Schedule>;
   flags: ReviewFlag[];
