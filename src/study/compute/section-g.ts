@@ -98,6 +98,11 @@ export function computeSectionG(
         line46: (sectionF['46'] as { value: Cents }).value,
       }
     : undefined;
+  if (!f) {
+    // A Section F total is unknown: the component columns would be partial, so Section G is unknown too
+    const miss = (['42', '43', '44', '45', '46'] as const).flatMap((k) => (sectionF[k]?.kind === 'unknown' ? (sectionF[k] as { missing: string[] }).missing : []));
+    return { requirement, table: ex.unknown(miss.length ? miss : ['Section F totals (lines 42–46)']) };
+  }
   const table = buildSectionG(view, inputs, f);
   if (table.kind !== 'known') return { requirement, table };
   const t = table.value;
