@@ -8,8 +8,9 @@
  *   id written as a whole word in the commit message, run name, experiment or a run tag
  *   `rdcredit.component` (ids shorter than three characters count only as "[ID]" or "ID:" at the
  *   start of the message). Links to components the study does not have are dropped with a warning.
- * - employees: the author (commit "Name <email>", MLflow user) matched to an employee by id, name
- *   or e-mail local part, case-insensitively.
+ * - employees: the author (commit "Name <email>", MLflow user) matched to an employee by the
+ *   component map's `people:` section (name or e-mail), else by id, name or e-mail local part,
+ *   case-insensitively.
  * Outcome: MLflow FINISHED → success; FAILED or KILLED → failure; RUNNING, SCHEDULED or abandoned →
  * inconclusive. A commit that was later reverted → failure (an attempt that did not work); a
  * revert → inconclusive; other commits have no outcome.
@@ -17,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { IsoDate } from '../periods/date.js';
 import type { EvidenceItem, Study } from '../study/model.js';
+import { normalisePeople, personKey } from './people.js';
 import type { Diagnostic, EvidenceRecord } from './types.js';
 
 export interface EvidenceCapture {
@@ -52,12 +54,14 @@ export function canonicalRecordBytes(r: EvidenceRecord): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(sort({ format: 'rdcredit-evidence-record-v1', ...r })) + '\n');
 }
 
-export function toEvidenceItems(records: readonly EvidenceRecord[], study: Study, capturedAt: string, file: string): { captures: EvidenceCapture[]; diagnostics: Diagnostic[] } {
+export function toEvidenceItems(records: readonly EvidenceRecord[], study: Study, capturedAt: string, file: string, people: Readonly<Record<string, string>> = {}): { captures: EvidenceCapture[]; diagnostics: Diagnostic[] } {
   const compIds = study.components.map((c) => c.id);
   const known = new Set(compIds);
   const diagnostics: Diagnostic[] = [];
   const unknownLinks = new Map<string, number>();
-  const people = study.employees.map((e) => ({ id: e.id, keys: [e.id, e.name].map((x) => x.toLowerCase()) }));
+  const staff = study.employees.map((e) => ({ id: e.id, keys: [e.id, e.name].map((x) => x.toLowerCase()) }));
+  const ids = new Set(study.employees.map((e) => e.id));
+  const named = normalisePeople(people);
   const captures = records.map((r) => {
     const text = [r.title, r.details.body ?? '', r.details.experiment ?? '', r.details['tag.rdcredit.component'] ?? ''].join('\n');
     const links: string[] = [];
@@ -70,8 +74,9 @@ export function toEvidenceItems(records: readonly EvidenceRecord[], study: Study
     if (r.author) {
       const m = /^(.*?)\s*<([^>]*)>$/.exec(r.author);
       const keys = (m ? [m[1]!, m[2]!, m[2]!.split('@')[0]!] : [r.author]).map((x) => x.trim().toLowerCase()).filter(Boolean);
-      const hit = people.find((p) => p.keys.some((k) => keys.includes(k)));
-      if (hit) employeeIds.push(hit.id);
+      const mapped = keys.map((k) => named.get(personKey(k))).find((id) => id !== undefined && ids.has(id));
+      const hit = mapped ?? staff.find((p) => p.keys.some((k) => keys.includes(k)))?.id;
+      if (hit) employeeIds.push(hit);
     }
     const bytes = canonicalRecordBytes(r);
     const training = r.kind === 'experiment_run' && /train/i.test(`${r.title} ${r.details.experiment ?? ''}`);

@@ -6,15 +6,16 @@
  * Tabular sources (CSV in any supported encoding, XLSX) are matched to a vendor header profile
  * (YAML data under ./profiles; `listProfiles()`), parsed in one streaming pass, normalised,
  * validated and aggregated to the grain of the study model. JSON API dumps (Jira worklogs, Tempo
- * worklogs, MLflow runs/search), an `mlruns` directory and a `git log` export (format in
- * ./evidence.ts) are recognised by content.
+ * worklogs, MLflow runs/search), an `mlruns` directory or a ZIP archive of one (./mlruns.ts: a
+ * directory is packed into a deterministic archive and read from it) and a `git log` export
+ * (format in ./sources.ts) are recognised by content.
  *
  * All or nothing: if any row has an error and its row number is not in `acceptSkip`, the result has
  * `accepted: false` and no records (the diagnostics say what to fix). Rows listed in `acceptSkip`
  * that have errors are skipped and reported as warnings. Output order is deterministic and every
  * result carries the file's SHA-256, computed in the reading pass.
  */
-import { statSync, openSync, readSync, closeSync } from 'node:fs';
+import { statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ImportContext } from './context.js';
 import { readCsv, type CsvInfo, type Row } from './csv.js';
@@ -23,7 +24,9 @@ import { detectProfile, listProfiles, getProfile, type Detection, type Profile }
 import { TimeAggregator } from './time.js';
 import { createProcessor, type Processor } from './processors.js';
 import { readXlsx } from './xlsx.js';
-import { importJson, importGitLog, importMlruns, sniffJsonKind } from './sources.js';
+import { peopleResolver, resolvedPeople, type Person, type PeopleResolver } from './people.js';
+import { importJson, importGitLog, sniffJsonKind } from './sources.js';
+import { importMlrunsArchive, importMlrunsDir, looksLikeZip, type PackedMlruns } from './mlruns.js';
 import { tryParallelTime } from './parallel.js';
 import { emptyRecords, type ImportKind, type ImportResult, type ImportedRecords } from './types.js';
 
@@ -32,11 +35,13 @@ export type { Profile } from './profiles.js';
 export type { ComponentMap, ComponentMapInput } from './mapping.js';
 export { listProfiles, getProfile, detectProfile } from './profiles.js';
 export { loadComponentMap } from './mapping.js';
+export { PeopleResolver, peopleResolver, personKey, type Person } from './people.js';
 export { progressBar } from './progress.js';
 export { PARALLEL_MIN_BYTES } from './parallel.js';
 export { planImport, rebuildFromLedger, type ImportPlan, type ImportStatus, type ImportIntoStudyOptions, type RebuiltImport } from './ingest.js';
 export { mergeRecords, resolveShas, type MergeOptions, type MergeReport } from './merge.js';
 export { toEvidenceItems, canonicalRecordBytes, type EvidenceCapture } from './evidence-items.js';
+export { packMlruns, zipArchive, importMlrunsArchive, MLRUNS_MAX_BYTES, type PackedMlruns } from './mlruns.js';
 
 export interface ImportOptions {
   /** Restrict profile detection to one kind (or say what a JSON/log file is). */
@@ -60,6 +65,14 @@ export interface ImportOptions {
   workers?: number;
   /** Smallest file read in parallel (default PARALLEL_MIN_BYTES, 32 MiB). */
   parallelMinBytes?: number;
+  /**
+   * Time files that name people: the study's employees. Each person in the file must then be an
+   * employee id, an entry of the component map's `people:` section, or the name of exactly one of
+   * these employees; anything else is a row error naming the candidates (./people.ts).
+   */
+  employees?: readonly Person[];
+  /** More `people:` entries (value → employee id), e.g. the resolutions recorded by an earlier import of the file. */
+  people?: Record<string, string>;
 }
 
 /** Imports one file (or an `mlruns` directory). Never throws on bad input; throws only on I/O errors and invalid options. */
@@ -69,11 +82,12 @@ export async function importFile(path: string, opts: ImportOptions = {}): Promis
   const st = statSync(path);
   if (opts.profile && !getProfile(opts.profile)) throw new Error(`unknown profile "${opts.profile}"; known: ${listProfiles().map((p) => p.id).join(', ')}`);
   let res: ImportResult;
-  if (st.isDirectory()) res = await importMlruns(path, opts, map);
+  if (st.isDirectory()) res = importMlrunsDir(path, opts, map);
   else {
     const ext = extname(path).toLowerCase();
     const head = peek(path, 4096);
     if (ext === '.xlsx') res = await importTabular(path, opts, map, 'xlsx');
+    else if (ext === '.zip' || looksLikeZip(head)) res = importMlrunsArchive(new Uint8Array(readFileSync(path)), basename(path), path, opts, map);
     else if (opts.kind === 'git' || (!opts.kind && /^\s*\x1e/.test(head))) res = await importGitLog(path, opts, map);
     else if (ext === '.json' || ext === '.ndjson' || opts.kind === 'mlflow' || /^\s*[[{]/.test(head.replace(/^\uFEFF/, ''))) {
       const jk = sniffJsonKind(head);
@@ -81,6 +95,14 @@ export async function importFile(path: string, opts: ImportOptions = {}): Promis
       else res = await importJson(path, opts, map, jk);
     } else res = await importTabular(path, opts, map, ext === '.xlsx' ? 'xlsx' : 'csv');
   }
+  res.stats.millis = Math.round(performance.now() - t0);
+  return res;
+}
+
+/** Reads the runs of an `mlruns` directory already packed by `packMlruns` (what planImport keeps in the ledger). */
+export function importPackedMlruns(dir: string, packed: PackedMlruns, opts: ImportOptions = {}): ImportResult {
+  const t0 = performance.now();
+  const res = importMlrunsDir(dir, opts, loadComponentMap(opts.componentMap), packed);
   res.stats.millis = Math.round(performance.now() - t0);
   return res;
 }
@@ -104,6 +126,7 @@ async function importTabular(path: string, opts: ImportOptions, map: ComponentMa
     const par = await tryParallelTime(path, opts, map);
     if (par) return par;
   }
+  const people = peopleResolver(map.people, opts);
   const file = basename(path);
   let ctx = new ImportContext(file, opts.acceptSkip);
   let det: Detection | undefined;
@@ -127,7 +150,7 @@ async function importTabular(path: string, opts: ImportOptions, map: ComponentMa
       const d = detectProfile(texts, { ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(delimiter ? { delimiter } : {}) });
       if (d) {
         det = d;
-        proc = createProcessor(ctx, d, texts, map, opts);
+        proc = createProcessor(ctx, d, texts, map, { ...(opts.year !== undefined ? { year: opts.year } : {}), people });
         const missing = proc.missing();
         if (missing.length) {
           ctx.note('error', `profile ${d.profile.id} matched the header on row ${row.line} but the file lacks a column for: ${missing.join(', ')}`, { row: row.line, expected: missing.join(', ') });
@@ -170,7 +193,7 @@ async function importTabular(path: string, opts: ImportOptions, map: ComponentMa
   const d = det as Detection;
   ctx.note('info', `profile ${d.profile.id} (${d.profile.vendor}, ${d.profile.confidence}) matched the header${d.alsoMatched.length ? `; also matched: ${d.alsoMatched.join(', ')}` : ''}`);
   const recs = { ...emptyRecords(), ...(proc as unknown as Processor).finish({ file: basename(path), sha256: info.sha256 }) };
-  return result(ctx, path, d.profile.kind, d.profile.id, info, recs);
+  return withPeople(result(ctx, path, d.profile.kind, d.profile.id, info, recs), people);
 }
 
 export function result(ctx: ImportContext, path: string, kind: ImportKind, profile: string, info: { sha256: string; bytes: number; encoding?: string; delimiter?: string }, recs: ImportedRecords): ImportResult {
@@ -196,6 +219,13 @@ export function result(ctx: ImportContext, path: string, kind: ImportKind, profi
   const r: ImportResult = { file: path, kind, profile, sha256: info.sha256, accepted, records, diagnostics: ctx.diagnostics, stats };
   if (info.encoding) r.encoding = info.encoding;
   if (info.delimiter) r.delimiter = info.delimiter;
+  return r;
+}
+
+/** Adds the people resolutions made (see ImportResult.people) to an accepted result. */
+export function withPeople(r: ImportResult, people: PeopleResolver | undefined): ImportResult {
+  const p = r.accepted ? resolvedPeople(people) : undefined;
+  if (p) r.people = p;
   return r;
 }
 

@@ -15,8 +15,10 @@
  *    ledger), lets the caller save the study, and only then records the import in each import log —
  *    so a failure before the end leaves the import unrecorded and it can simply be run again.
  *
- * `rebuildFromLedger(target, studyId)` re-derives every imported file's records from the bytes in
- * the ledger with the options recorded at import time.
+ * `rebuildFromLedger(target, studyId, study?)` re-derives every imported file's records from the
+ * bytes in the ledger with the options recorded at import time (and, given the study, the evidence
+ * items). An `mlruns` directory is kept as the deterministic ZIP archive `packMlruns` makes of it
+ * (./mlruns.ts), so it is rebuilt like any file.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,8 @@ import { basename, join } from 'node:path';
 import type { EvidenceTarget, ImportLogEntry } from '../evidence/file-ledger.js';
 import type { Study } from '../study/model.js';
 import { toEvidenceItems, type EvidenceCapture } from './evidence-items.js';
-import { importFile, type ImportOptions } from './index.js';
+import { importFile, importPackedMlruns, type ImportOptions } from './index.js';
+import { packMlruns } from './mlruns.js';
 import { loadComponentMap } from './mapping.js';
 import { mergeRecords, type MergeReport } from './merge.js';
 import type { Diagnostic, ImportResult } from './types.js';
@@ -63,12 +66,23 @@ async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** The importer options worth recording to re-derive the rows (the component map by content). */
-function recordedOptions(opts: ImportIntoStudyOptions): Record<string, unknown> {
+/**
+ * The importer options worth recording to re-derive the rows: the component map by content, and
+ * the people the file names resolved to employee ids (so a rebuild needs no employee list).
+ */
+function recordedOptions(opts: ImportIntoStudyOptions, result: ImportResult): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const k of ['kind', 'profile', 'acceptSkip', 'year', 'delimiter', 'encoding'] as const) if (opts[k] !== undefined) o[k] = opts[k];
   if (opts.componentMap !== undefined) o.componentMap = loadComponentMap(opts.componentMap);
+  const people = { ...(opts.people ?? {}), ...(result.people ?? {}) };
+  if (Object.keys(people).length) o.people = people;
   return o;
+}
+
+/** The people entries (value → employee id) of recorded or given options: the component map's and the recorded resolutions. */
+function peopleOf(opts: { componentMap?: unknown; people?: unknown }): Record<string, string> {
+  const map = opts.componentMap === undefined ? {} : loadComponentMap(opts.componentMap as ImportOptions['componentMap']).people;
+  return { ...map, ...((opts.people as Record<string, string> | undefined) ?? {}) };
 }
 
 const notCommittable = async (): Promise<never> => {
@@ -77,24 +91,25 @@ const notCommittable = async (): Promise<never> => {
 
 /** Plans the import of `path` into `study` (no side effects). `log` is the evidence target whose import log decides "already imported". */
 export async function planImport(study: Study, path: string, opts: ImportIntoStudyOptions, log: EvidenceTarget): Promise<ImportPlan> {
-  const file = basename(path);
-  if (statSync(path).isDirectory()) {
-    const d: Diagnostic = { file, severity: 'error', message: 'a directory (mlruns) cannot be kept byte for byte in the ledger yet: import an MLflow runs/search JSON export instead', expected: 'a file' };
-    return { status: 'rejected', sha256: '', study, diagnostics: [d], message: 'rejected: a directory', commit: notCommittable };
-  }
-  const sha256 = await hashFile(path);
+  // A directory (MLflow mlruns) is packed into one deterministic archive: its bytes are what the
+  // ledger keeps, its SHA-256 is the import's identity, and the runs are read from it.
+  const packed = statSync(path).isDirectory() ? packMlruns(path) : undefined;
+  const file = packed ? packed.name : basename(path);
+  const sha256 = packed ? packed.sha256 : await hashFile(path);
   const earlier = (await log.imports.list(study.id)).find((e) => e.sha256 === sha256);
   if (earlier)
     return { status: 'already_imported', sha256, study, diagnostics: [], message: `already imported (${earlier.name}, ${earlier.receivedAt}, sha256 ${sha256.slice(0, 12)}…): nothing changed`, commit: notCommittable };
 
-  const result = await importFile(path, opts);
+  // People named in a time file are resolved against the study's employees (./people.ts).
+  const withStaff: ImportOptions = { ...opts, employees: opts.employees ?? study.employees.map((e) => ({ id: e.id, name: e.name })) };
+  const result = packed ? importPackedMlruns(path, packed, withStaff) : await importFile(path, withStaff);
   if (!result.accepted || result.sha256 !== sha256) {
     const diagnostics = [...result.diagnostics];
     if (result.accepted) diagnostics.unshift({ file, severity: 'error', message: 'the file changed while it was being imported', expected: 'a file that does not change during the import' });
     return { status: 'rejected', sha256, study, result, diagnostics, message: `rejected: ${diagnostics.filter((d) => d.severity === 'error').length} errors; nothing was imported`, commit: notCommittable };
   }
   const receivedAt = opts.receivedAt ?? new Date().toISOString();
-  const { captures, diagnostics: evDiags } = toEvidenceItems(result.records.evidence, study, receivedAt, file);
+  const { captures, diagnostics: evDiags } = toEvidenceItems(result.records.evidence, study, receivedAt, file, peopleOf(opts));
   const merged = mergeRecords(study, { ...result.records, evidenceItems: captures.map((c) => c.item) }, { file, sha256 }, opts.replace ? { replace: opts.replace } : {});
   const diagnostics = [...result.diagnostics, ...evDiags, ...merged.report.diagnostics];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -114,7 +129,7 @@ export async function planImport(study: Study, path: string, opts: ImportIntoStu
     diagnostics,
     message: `imported (${result.profile}, sha256 ${sha256.slice(0, 12)}…): ${parts.join(', ') || 'no records'}`,
     async commit(targets, save) {
-      const raw = new Uint8Array(readFileSync(path));
+      const raw = packed ? packed.bytes : new Uint8Array(readFileSync(path));
       if (createHash('sha256').update(raw).digest('hex') !== sha256) throw new Error(`${file} changed after it was read; import it again`);
       const items = [
         { bytes: raw, input: { name: file, kind: result.kind, receivedAt, studyId: study.id, ...(study.firm ? { firmId: study.firm.id } : {}) } },
@@ -125,7 +140,7 @@ export async function planImport(study: Study, path: string, opts: ImportIntoStu
       await save(merged.study);
       const out: ImportLogEntry[] = [];
       for (const [i, t] of targets.entries())
-        out.push(await t.imports.append({ studyId: study.id, sha256, ledgerSeq: kept[i]!.seq, name: file, kind: result.kind, profile: result.profile, options: recordedOptions(opts), receivedAt, records: counts }));
+        out.push(await t.imports.append({ studyId: study.id, sha256, ledgerSeq: kept[i]!.seq, name: file, kind: result.kind, profile: result.profile, options: recordedOptions(opts, result), receivedAt, records: counts }));
       return out;
     },
   };
@@ -134,6 +149,12 @@ export async function planImport(study: Study, path: string, opts: ImportIntoStu
 export interface RebuiltImport {
   entry: ImportLogEntry;
   result: ImportResult;
+  /**
+   * With `study`: the evidence items (MLflow runs, commits) as the import made them — captured at
+   * the time received, linked to the study's components and employees — each with the canonical
+   * content whose SHA-256 is the item's address in the ledger.
+   */
+  evidence?: EvidenceCapture[];
 }
 
 /**
@@ -141,7 +162,7 @@ export interface RebuiltImport {
  * with the options recorded at import time. Throws when a raw file is missing or no longer hashes
  * to its recorded SHA-256 (run `ledger.verify()` to see which entry).
  */
-export async function rebuildFromLedger(target: EvidenceTarget, studyId: string): Promise<RebuiltImport[]> {
+export async function rebuildFromLedger(target: EvidenceTarget, studyId: string, study?: Study): Promise<RebuiltImport[]> {
   const out: RebuiltImport[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'rdcredit-rebuild-'));
   try {
@@ -153,7 +174,9 @@ export async function rebuildFromLedger(target: EvidenceTarget, studyId: string)
       const result = await importFile(p, entry.options as ImportOptions);
       if (result.sha256 !== entry.sha256) throw new Error(`ledger: the raw file ${entry.name} no longer hashes to ${entry.sha256.slice(0, 12)}…`);
       result.file = entry.name;
-      out.push({ entry, result });
+      const rebuilt: RebuiltImport = { entry, result };
+      if (study && result.records.evidence.length) rebuilt.evidence = toEvidenceItems(result.records.evidence, study, entry.receivedAt, entry.name, peopleOf(entry.options)).captures;
+      out.push(rebuilt);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

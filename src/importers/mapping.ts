@@ -2,11 +2,13 @@
  * Mapping rules as data: how projects/issues/tags map to business components and activities,
  * cloud accounts/tags to components and research/production use, ledger accounts to supplies or
  * contract research, and evidence to components. The first matching rule wins. Patterns are
- * globs ("Vision*") or /regular expressions/, case-insensitive.
+ * globs ("Vision*") or /regular expressions/, case-insensitive. `people` maps the names, e-mails or
+ * account ids that time files use to employee ids (exact, case-insensitive: ./people.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { normalisePeople } from './people.js';
 
 const Pat = z.string();
 const Activity = z.enum(['direct_research', 'direct_supervision', 'direct_support', 'non_qualified']);
@@ -49,6 +51,20 @@ export const ComponentMapSchema = z.object({
   ledger: z.array(LedgerRule).default([]),
   contractors: z.array(ContractorRule).default([]),
   evidence: z.array(EvidenceRule).default([]),
+  /**
+   * Names, e-mails or account ids as time files write them → employee ids (./people.ts). Keys are
+   * compared trimmed and case-insensitively. Quote an id that YAML would read as a number ("007").
+   */
+  people: z
+    .record(z.string(), z.union([z.string(), z.number()]).transform(String))
+    .default({})
+    .superRefine((m, ctx) => {
+      try {
+        normalisePeople(m);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
 });
 export type ComponentMap = z.infer<typeof ComponentMapSchema>;
 export type ComponentMapInput = z.input<typeof ComponentMapSchema>;

@@ -19,7 +19,8 @@ import { Worker } from 'node:worker_threads';
 import { ImportContext } from './context.js';
 import { sniffDelimiter } from './csv.js';
 import type { ImportOptions } from './index.js';
-import { result } from './index.js';
+import { result, withPeople } from './index.js';
+import { peopleResolver } from './people.js';
 import type { ComponentMap } from './mapping.js';
 import { detectProfile } from './profiles.js';
 import { TimeAggregator } from './time.js';
@@ -98,8 +99,10 @@ export async function tryParallelTime(path: string, opts: ImportOptions & { work
   if (!det || det.profile.kind !== 'time') return undefined;
   const file = basename(path);
   const ctx = new ImportContext(file, opts.acceptSkip);
-  const main = new TimeAggregator(ctx, det.profile, det.columns, header, map.time);
+  const people = peopleResolver(map.people, opts);
+  const main = new TimeAggregator(ctx, det.profile, det.columns, header, map.time, people);
   if (main.missing().length) return undefined;
+  const peopleInput = people ? { map: { ...map.people, ...(opts.people ?? {}) }, ...(opts.employees ? { employees: opts.employees.map((e) => ({ id: e.id, name: e.name })) } : {}) } : undefined;
 
   // Hash on this thread while the workers parse.
   let done = 0;
@@ -114,9 +117,9 @@ export async function tryParallelTime(path: string, opts: ImportOptions & { work
   })();
   const code = bootstrap();
   const runs = bounds.slice(0, -1).map((start, k) => {
-    const input: TimeWorkerInput = { path, start, end: bounds[k + 1]!, profile: det.profile, columns: det.columns, headers: header, rules: map.time, delimiter };
+    const input: TimeWorkerInput = { path, start, end: bounds[k + 1]!, profile: det.profile, columns: det.columns, headers: header, rules: map.time, delimiter, ...(peopleInput ? { people: peopleInput } : {}) };
     return new Promise<Extract<TimeWorkerMessage, { type: 'done' | 'fallback' }>>((resolve, reject) => {
-      if (input.start >= input.end) return resolve({ type: 'done', state: new TimeAggregator(new ImportContext('', []), det.profile, det.columns, header, map.time).exportState(), rowsRead: 0, rowsUsed: 0, errors: [], warnings: [], notes: [], lines: 0, endsInQuote: false });
+      if (input.start >= input.end) return resolve({ type: 'done', state: new TimeAggregator(new ImportContext('', []), det.profile, det.columns, header, map.time).exportState(), rowsRead: 0, rowsUsed: 0, errors: [], warnings: [], notes: [], lines: 0, endsInQuote: false, people: [] });
       const w = new Worker(code, { eval: true, workerData: { rdcreditTimeWorker: true, input } });
       w.on('message', (m: TimeWorkerMessage | { type: 'crash'; message: string }) => {
         if (m.type === 'progress') progress(m.bytes);
@@ -154,11 +157,12 @@ export async function tryParallelTime(path: string, opts: ImportOptions & { work
     for (const w of p.warnings) ctx.rowWarning(w.line + lineOffset, w.p);
     for (const x of p.notes) ctx.note(x.severity, x.message);
     main.absorb(p.state);
+    for (const [v, id] of p.people) people?.resolved.set(v, id);
     lineOffset += p.lines;
   }
   ctx.note('info', `read in ${parts.length} parallel workers`);
   prof('merged');
   const time = main.finish({ file, sha256 });
   prof('finished');
-  return result(ctx, path, 'time', det.profile.id, { sha256, bytes: size, encoding: 'utf-8', delimiter }, { ...emptyRecords(), time });
+  return withPeople(result(ctx, path, 'time', det.profile.id, { sha256, bytes: size, encoding: 'utf-8', delimiter }, { ...emptyRecords(), time }), people);
 }

@@ -2,6 +2,7 @@
 import type { ImportContext } from './context.js';
 import type { Row } from './csv.js';
 import type { ComponentMap } from './mapping.js';
+import type { PeopleResolver } from './people.js';
 import type { Detection } from './profiles.js';
 import type { ImportedRecords } from './types.js';
 import { TimeAggregator } from './time.js';
@@ -16,12 +17,12 @@ export interface Processor {
   finish(source: { file: string; sha256: string }): Partial<ImportedRecords>;
 }
 
-export function createProcessor(ctx: ImportContext, det: Detection, rawHeaders: string[], map: ComponentMap, opts: { year?: number }): Processor {
+export function createProcessor(ctx: ImportContext, det: Detection, rawHeaders: string[], map: ComponentMap, opts: { year?: number; people?: PeopleResolver | undefined }): Processor {
   const p = det.profile;
   const headers = rawHeaders.map((h) => h.replace(/^\uFEFF/, '').trim());
   switch (p.kind) {
     case 'time': {
-      const t = new TimeAggregator(ctx, p, det.columns, headers, map.time);
+      const t = new TimeAggregator(ctx, p, det.columns, headers, map.time, opts.people);
       return { row: (r) => t.row(r), missing: () => t.missing(), finish: (s) => ({ time: t.finish(s) }) };
     }
     case 'payroll':

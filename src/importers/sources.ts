@@ -4,20 +4,20 @@
  *    and MLflow `runs/search` (`{ "runs": [...] }`). Items are flattened to dotted keys (arrays of
  *    {key, value} become `path.<key>`) and matched to a profile like a CSV header, so the Jira and
  *    Tempo layouts are YAML profiles too. The file is read whole (API dumps are small); it is hashed.
- *  - An MLflow `mlruns` directory (file store).
+ *  - (An MLflow `mlruns` directory or its ZIP archive: ./mlruns.ts.)
  *  - A `git log` export in this format (fields separated by 0x1f, records by 0x1e):
  *      git log --all --date=iso-strict \
  *        --format='%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%s%x1f%b' > git.log
  *    (`--numstat` may be added: its lines after the body are counted as files changed.)
  */
-import { createReadStream, readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { basename } from 'node:path';
 import type { IsoDate } from '../periods/date.js';
 import { ImportContext } from './context.js';
 import { cmpStr } from './common.js';
-import { result, type ImportOptions } from './index.js';
+import { result, withPeople, type ImportOptions } from './index.js';
+import { peopleResolver } from './people.js';
 import { test, type ComponentMap } from './mapping.js';
 import { isBad, parseTimestamp } from './parse.js';
 import { detectProfile } from './profiles.js';
@@ -108,14 +108,15 @@ export async function importJson(path: string, opts: ImportOptions, map: Compone
     return result(ctx, path, 'time', '(none)', info, emptyRecords());
   }
   ctx.note('info', `profile ${det.profile.id} (${det.profile.vendor}, ${det.profile.confidence}) matched the item fields`);
-  const proc = createProcessor(ctx, det, headers, map, opts);
+  const people = peopleResolver(map.people, opts);
+  const proc = createProcessor(ctx, det, headers, map, { ...(opts.year !== undefined ? { year: opts.year } : {}), people });
   const missing = proc.missing();
   if (missing.length) {
     ctx.note('error', `profile ${det.profile.id} matched but the items lack: ${missing.join(', ')}`, { expected: missing.join(', ') });
     return result(ctx, path, 'time', det.profile.id, info, emptyRecords());
   }
   flat.forEach((o, i) => proc.row(new ArrayRow(headers.map((h) => o[h] ?? ''), i + 1)));
-  return result(ctx, path, 'time', det.profile.id, info, { ...emptyRecords(), ...proc.finish({ file, sha256 }) });
+  return withPeople(result(ctx, path, 'time', det.profile.id, info, { ...emptyRecords(), ...proc.finish({ file, sha256 }) }), people);
 }
 
 const MLFLOW_STATUS: Record<string, string> = { '1': 'running', '2': 'scheduled', '3': 'finished', '4': 'failed', '5': 'killed' };
@@ -127,7 +128,7 @@ function msDate(v: unknown): { date?: IsoDate; timestamp?: string } {
   return { date: iso.slice(0, 10) as IsoDate, timestamp: iso };
 }
 
-function mlflowEvidence(
+export function mlflowEvidence(
   run: { id: string; name: string; experiment: string; experimentName?: string; user: string; status: string; start: unknown; end: unknown; lifecycle: string },
   tags: Record<string, string>,
   metrics: Record<string, string>,
@@ -165,92 +166,6 @@ function mlflowEvidence(
 
 function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
-}
-
-/** MLflow file store: mlruns/<experiment>/<run>/{meta.yaml, tags/, metrics/, params/}. */
-export async function importMlruns(dir: string, opts: ImportOptions, map: ComponentMap): Promise<ImportResult> {
-  const file = basename(dir);
-  const ctx = new ImportContext(file, opts.acceptSkip);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const read = (p: string, rel: string): string => {
-    const b = readFileSync(p);
-    hash.update(rel + '\0');
-    hash.update(b);
-    bytes += b.length;
-    return b.toString('utf8');
-  };
-  const walk = (p: string, rel: string, into: Record<string, string>) => {
-    if (!existsSync(p)) return;
-    for (const n of readdirSync(p).sort()) {
-      const q = join(p, n);
-      if (statSync(q).isDirectory()) walk(q, `${rel}/${n}`, into);
-      else into[`${rel}/${n}`.slice(1)] = read(q, `${rel}/${n}`);
-    }
-  };
-  const runs: { exp: string; expName?: string; id: string; meta: Record<string, unknown>; tags: Record<string, string>; metrics: Record<string, string>; params: Record<string, string>; rel: string }[] = [];
-  for (const exp of readdirSync(dir).sort()) {
-    const ep = join(dir, exp);
-    if (exp.startsWith('.') || !statSync(ep).isDirectory()) continue;
-    let expName: string | undefined;
-    if (existsSync(join(ep, 'meta.yaml'))) {
-      try {
-        expName = String((parseYaml(read(join(ep, 'meta.yaml'), `${exp}/meta.yaml`)) as { name?: unknown })?.name ?? '') || undefined;
-      } catch {
-        ctx.note('warning', `${exp}/meta.yaml is not valid YAML`, { value: `${exp}/meta.yaml`, expected: 'experiment meta.yaml' });
-      }
-    }
-    for (const run of readdirSync(ep).sort()) {
-      const rp = join(ep, run);
-      if (!statSync(rp).isDirectory() || !existsSync(join(rp, 'meta.yaml'))) continue;
-      ctx.rowsRead++;
-      const rel = `${exp}/${run}`;
-      let meta: Record<string, unknown>;
-      try {
-        meta = (parseYaml(read(join(rp, 'meta.yaml'), `${rel}/meta.yaml`)) ?? {}) as Record<string, unknown>;
-      } catch {
-        ctx.rowErrors(ctx.rowsRead, [{ column: `${rel}/meta.yaml`, value: '', expected: 'a run meta.yaml (YAML)' }]);
-        continue;
-      }
-      const tags: Record<string, string> = {};
-      const metricsRaw: Record<string, string> = {};
-      const params: Record<string, string> = {};
-      walk(join(rp, 'tags'), '', tags);
-      walk(join(rp, 'metrics'), '', metricsRaw);
-      walk(join(rp, 'params'), '', params);
-      // metric file: one "<timestamp_ms> <value> <step>" line per point → latest value.
-      const metrics = Object.fromEntries(
-        Object.entries(metricsRaw).map(([k, v]) => {
-          const lines = v.trim().split(/\r?\n/).filter(Boolean);
-          return [k, lines.length ? (lines[lines.length - 1]!.split(/\s+/)[1] ?? '') : ''];
-        }),
-      );
-      for (const k of Object.keys(tags)) tags[k] = tags[k]!.trim();
-      for (const k of Object.keys(params)) params[k] = params[k]!.trim();
-      const r: (typeof runs)[number] = { exp, id: String(meta.run_id ?? meta.run_uuid ?? run), meta, tags, metrics, params, rel };
-      if (expName) r.expName = expName;
-      runs.push(r);
-    }
-  }
-  const sha256 = hash.digest('hex');
-  opts.onProgress?.(bytes, bytes);
-  const evidence = runs.map((r) => {
-    const run: Parameters<typeof mlflowEvidence>[0] = {
-      id: r.id,
-      name: r.tags['mlflow.runName'] ?? String(r.meta.run_name ?? r.id),
-      experiment: r.exp,
-      user: r.tags['mlflow.user'] ?? String(r.meta.user_id ?? ''),
-      status: String(r.meta.status ?? ''),
-      start: r.meta.start_time,
-      end: r.meta.end_time,
-      lifecycle: String(r.meta.lifecycle_stage ?? ''),
-    };
-    if (r.expName) run.experimentName = r.expName;
-    ctx.rowsUsed++;
-    return mlflowEvidence(run, r.tags, r.metrics, r.params, map, { file, sha256, note: r.rel });
-  });
-  ctx.note('info', 'sha256 of an mlruns directory: over each file\'s relative path and bytes, in sorted order');
-  return result(ctx, dir, 'mlflow', 'mlflow-mlruns', { sha256, bytes }, { ...emptyRecords(), evidence: evidence.sort((a, b) => cmpStr(a.id, b.id)) });
 }
 
 /** Streams a git log export (format in the module comment) → commit evidence. */

@@ -9,6 +9,7 @@ import { EncodingRestart, readCsv, type Row } from './csv.js';
 import type { Profile } from './profiles.js';
 import { TimeAggregator } from './time.js';
 import type { TimeRuleT } from './mapping.js';
+import { PeopleResolver, type Person } from './people.js';
 
 export interface TimeWorkerInput {
   path: string;
@@ -19,6 +20,8 @@ export interface TimeWorkerInput {
   headers: string[];
   rules: TimeRuleT[];
   delimiter: ',' | ';' | '\t';
+  /** People resolution (./people.ts): the map entries and the study's employees. */
+  people?: { map: Record<string, string>; employees?: Person[] };
 }
 
 export type TimeWorkerMessage =
@@ -35,6 +38,8 @@ export type TimeWorkerMessage =
       lines: number;
       /** The range ended inside a quoted field: the split was not at a record boundary. */
       endsInQuote: boolean;
+      /** People resolved to another employee id in this range (value → id). */
+      people: [string, string][];
     };
 
 /** Records row problems instead of judging them: the main thread replays them with global line numbers. */
@@ -57,7 +62,8 @@ async function run(input: TimeWorkerInput): Promise<TimeWorkerMessage> {
   const t0 = performance.now();
   const profile = input.profile;
   const ctx = new RecordingContext('', []);
-  const agg = new TimeAggregator(ctx, profile, input.columns, input.headers, input.rules);
+  const people = input.people ? new PeopleResolver(input.people.map, input.people.employees) : undefined;
+  const agg = new TimeAggregator(ctx, profile, input.columns, input.headers, input.rules, people);
   let endsInQuote = false;
   let last = 0;
   try {
@@ -85,7 +91,7 @@ async function run(input: TimeWorkerInput): Promise<TimeWorkerMessage> {
     if (info.encoding !== 'utf-8') return { type: 'fallback', reason: `not UTF-8 (${info.encoding})` };
     parentPort!.postMessage({ type: 'progress', bytes: info.bytes - last } satisfies TimeWorkerMessage);
     if (process.env.RDCREDIT_PROFILE) console.error(`[worker ${input.start}] parsed in ${(performance.now() - t0).toFixed(0)} ms`);
-    return { type: 'done', state: agg.exportState(), rowsRead: ctx.rowsRead, rowsUsed: ctx.rowsUsed, errors: ctx.errors, warnings: ctx.warnings, notes: ctx.notes, lines: info.lines, endsInQuote };
+    return { type: 'done', state: agg.exportState(), rowsRead: ctx.rowsRead, rowsUsed: ctx.rowsUsed, errors: ctx.errors, warnings: ctx.warnings, notes: ctx.notes, lines: info.lines, endsInQuote, people: [...(people?.resolved ?? [])] };
   } catch (e) {
     if (e instanceof EncodingRestart) return { type: 'fallback', reason: 'bytes are not valid UTF-8' };
     throw e;

@@ -12,6 +12,7 @@ import type { Row } from './csv.js';
 import { Interner, TupleTable } from './intern.js';
 import { matchTime } from './match.js';
 import type { TimeRuleT } from './mapping.js';
+import type { PeopleResolver } from './people.js';
 import { isBad, parseDate, parseHoursMs, parseSecondsMs, parseTimestamp, MS_PER_HOUR } from './parse.js';
 import type { Profile } from './profiles.js';
 
@@ -71,6 +72,10 @@ export class TimeAggregator {
   private readonly k4 = new Int32Array(4);
   private readonly c: Record<string, number>;
   private readonly iEmp: number;
+  private readonly iName: number;
+  /** Raw employee value (interned) → the interned employee id it resolves to, or BAD (with the problem). */
+  private readonly canon: number[] = [];
+  private readonly canonProblem: (Omit<FieldProblem, 'column'> | undefined)[] = [];
   private readonly iFirst: number;
   private readonly iLast: number;
   private readonly iDate: number;
@@ -96,10 +101,13 @@ export class TimeAggregator {
     columns: Record<string, number>,
     private readonly headers: string[],
     private readonly rules: TimeRuleT[],
+    /** Resolves names, e-mails or account ids to employee ids (./people.ts); none = values kept as written. */
+    private readonly people?: PeopleResolver,
   ) {
     this.c = columns;
     const at = (f: string) => columns[f] ?? -1;
     this.iEmp = at('employee');
+    this.iName = at('employee_name');
     this.iFirst = at('employee_first');
     this.iLast = at('employee_last');
     this.iDate = at('date');
@@ -158,6 +166,21 @@ export class TimeAggregator {
     const e = this.iEmp >= 0 ? r.intern(this.iEmp, this.emp) : this.emp.internString(`${r.text(this.iFirst).trim()} ${r.text(this.iLast).trim()}`.trim());
     if (this.emp.meta[e] === undefined) this.emp.meta[e] = this.emp.value(e).trim() === '' ? BAD : 1;
     if (this.emp.meta[e] === BAD) this.fail({ column: this.col(this.iEmp >= 0 ? this.iEmp : this.iLast), value: '', expected: 'an employee identifier' });
+    let ek = e;
+    if (this.people && this.emp.meta[e] !== BAD) {
+      let c = this.canon[e];
+      if (c === undefined) {
+        const res = this.people.resolve(this.emp.value(e), this.nameOf(r));
+        if ('id' in res) c = res.id === this.emp.value(e) ? e : this.emp.internString(res.id);
+        else {
+          c = BAD;
+          this.canonProblem[e] = res.problem;
+        }
+        this.canon[e] = c;
+      }
+      if (c === BAD) this.fail({ column: this.col(this.iEmp >= 0 ? this.iEmp : this.iLast), ...this.canonProblem[e]! });
+      else ek = c;
+    }
 
     let month: number;
     if (this.iDate >= 0) {
@@ -242,7 +265,7 @@ export class TimeAggregator {
       this.classMs[0]! += ms;
       k[1] = this.classOutcome[0]!;
     }
-    k[0] = e;
+    k[0] = ek;
     k[2] = li + 1;
     k[3] = month;
     const a = this.agg.find(k);
@@ -250,6 +273,13 @@ export class TimeAggregator {
     this.agg.counts[a]!++;
     this.totalMs += ms;
     this.ctx.rowsUsed++;
+  }
+
+  /** The person's name from the profile's name column (Toggl "User" next to "Email"; Harvest first + last name next to an id or e-mail). */
+  private nameOf(r: Row): string {
+    if (this.iName >= 0) return r.text(this.iName);
+    if (this.iEmp >= 0 && this.iFirst >= 0 && this.iLast >= 0) return `${r.text(this.iFirst).trim()} ${r.text(this.iLast).trim()}`.trim();
+    return '';
   }
 
   /** The aggregate so far, as plain data and typed arrays (a worker posts it to the main thread). */

@@ -79,6 +79,11 @@ export interface ImportResult {
   records: ImportedRecords;
   diagnostics: Diagnostic[];
   stats: ImportStats;
+  /**
+   * Time files: each person written as a name, e-mail or account id and the employee id it was
+   * resolved to (./people.ts), sorted by value; absent when every value was an id or nothing was resolved.
+   */
+  people?: Record<string, string>;
 }
 
 export function emptyRecords(): ImportedRecords {
