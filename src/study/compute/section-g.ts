@@ -134,7 +134,7 @@ export function computeSectionG(
       },
       source: `components ${t.aggregate.componentIds.join(', ')}`,
     });
-  const req = requirement.kind === 'known' ? `${requirement.value.status}: ${requirement.value.reason}` : 'requirement unknown';
+  const req = requirement.kind === 'known' ? `${requirement.value.reason.replace(/^./, (c) => c.toUpperCase())}${requirement.value.status === 'exempt' ? ' (exempt)' : ''}` : 'Whether Section G is required is unknown';
   const schedule: Schedule = {
     id: 'sectionG',
     title: 'Form 6765 Section G — business component information',
@@ -159,7 +159,7 @@ export function computeSectionG(
     rows,
     totals: Object.fromEntries(money.map((k) => [k, t.totals[k]])),
     notes: [
-      `Section G is ${req}.`,
+      `${req}.`,
       `Listed: ${t.rows.length} component(s) covering ${rateToDecimal(t.selection.coveredShare, 4)} of QREs${t.selection.capped ? ' (stopped at the 50-component cap)' : ''}.`,
       ...(t.reconciliation ? [t.reconciliation.ok ? 'Column totals agree with Section F.' : `Differences with Section F: ${t.reconciliation.differences.map((d) => `line ${d.sectionGLine} vs ${d.sectionFLine}: ${d.difference}`).join('; ')}`] : []),
     ],
