@@ -28,8 +28,11 @@ import type { ComponentMap } from './mapping.js';
 import { mlflowEvidence } from './sources.js';
 import { emptyRecords, type ImportResult } from './types.js';
 
-/** The entry date of every file in a packed archive (local-time parts: the DOS date field is local). */
-const FIXED_MTIME = new Date(1980, 0, 1, 12, 0, 0);
+/**
+ * The entry date of every file in a packed archive, 1980-01-01 12:00:00. The DOS date field is
+ * written from local-time parts, so the Date is made from local parts at each call (the zone may change).
+ */
+const fixedMtime = () => new Date(1980, 0, 1, 12, 0, 0);
 /** Unix regular file, mode 0644, in the high 16 bits of the external attributes. */
 const FILE_ATTRS = (0o100644 << 16) >>> 0;
 /** The most uncompressed bytes an archive's run metadata may hold (guards against ZIP bombs). */
@@ -84,12 +87,13 @@ export function packMlruns(dir: string): PackedMlruns {
 export function zipArchive(files: ReadonlyMap<string, Uint8Array>): Uint8Array {
   const paths = [...files.keys()].sort();
   const data: Zippable = {};
+  const mtime = fixedMtime();
   // Every path holds a "/", so no key is an array index and object order is insertion order.
   for (const p of paths) {
     if (!p.includes('/')) throw new Error(`zipArchive: "${p}" is not inside a folder`);
-    data[p] = [files.get(p)!, { level: 0, mtime: FIXED_MTIME, os: 3, attrs: FILE_ATTRS }];
+    data[p] = [files.get(p)!, { level: 0, mtime, os: 3, attrs: FILE_ATTRS }];
   }
-  return zipSync(data, { level: 0, mtime: FIXED_MTIME });
+  return zipSync(data, { level: 0, mtime });
 }
 
 /** True when the bytes start like a ZIP archive (local file header or an empty archive). */
@@ -113,12 +117,15 @@ function archiveFiles(bytes: Uint8Array): Map<string, Uint8Array> {
     },
   });
   let entries = Object.entries(raw).map(([k, v]) => [k.replace(/\\/g, '/'), v] as const);
-  // Strip a common leading folder while the runs (<exp>/<run>/meta.yaml) are still found below it.
+  // Strip a common leading folder ("mlruns/") that is not an experiment (no meta.yaml of its own)
+  // while runs (<exp>/<run>/meta.yaml) are still found below it.
   const runsAt = (list: readonly (readonly [string, Uint8Array])[]) => list.some(([k]) => /^[^/]+\/[^/]+\/meta\.yaml$/.test(k));
   for (;;) {
     const first = entries[0]?.[0].split('/')[0];
-    if (first === undefined || runsAt(entries) || !entries.every(([k]) => k.startsWith(`${first}/`))) break;
-    entries = entries.map(([k, v]) => [k.slice(first.length + 1), v] as const);
+    if (first === undefined || !entries.every(([k]) => k.startsWith(`${first}/`)) || entries.some(([k]) => k === `${first}/meta.yaml`)) break;
+    const stripped = entries.map(([k, v]) => [k.slice(first.length + 1), v] as const);
+    if (!runsAt(stripped)) break;
+    entries = stripped;
   }
   return new Map(entries.filter(([k]) => k.split('/').every(visible)));
 }
