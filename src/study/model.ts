@@ -282,6 +282,11 @@ export interface TaxFacts {
    * (for the one-year carryback of this year's unused credit, §39(a)(1)); undefined = not known.
    */
   priorYearRoom?: Cents;
+  /**
+   * In a controlled group: the share of the §38(c) $25,000 amount apportioned to this taxpayer
+   * (§38(c)(6)(B)); undefined = not known (the §38(c) limit is then unknown for a group member).
+   */
+  section38ThresholdShare?: Cents;
   /** Research credits received from partnerships, S corporations, estates and trusts (Form 6765 line 29), by source. */
   passThroughCreditsReceived?: { from: string; amount: Cents }[];
   /** Research credit carryforwards by vintage (tax year that generated them). */

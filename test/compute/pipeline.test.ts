@@ -299,3 +299,18 @@ describe('review fixes: the law where the pipeline meets the rules', () => {
     expect(r.forms.id67!.lines['24h']!.kind).toBe('unknown');
   });
 });
+
+describe('§38(c)(6)(B) in a controlled group', () => {
+  it('a group member needs its share of the $25,000 amount; with it, the room uses that share', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.elections.payrollElection = { elect: false };
+    s.taxpayer.groupMembers = [{ id: 'labs', name: 'Sawtooth Labs LLC', inControlledGroup: true }];
+    s.taxFacts = { ...s.taxFacts, regularTax: 100_000_00 as Cents, carryforwards: [] };
+    const r = computeStudy(law, s);
+    expect(r.missing.join(' ')).toMatch(/section38ThresholdShare/);
+    s.taxFacts.section38ThresholdShare = 12_500_00 as Cents;
+    const r2 = computeStudy(law, s);
+    const used = r2.schedules!['carryforward.federal']!.totals!.used as number;
+    expect(used).toBe(100_000_00 - Math.round((100_000_00 - 12_500_00) * 0.25));
+  });
+});

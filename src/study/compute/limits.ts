@@ -69,10 +69,13 @@ export function computeLimits(law: Law, view: LawView, study: Study, period: Tax
       ...(tf.marriedFilingSeparately !== undefined ? { marriedFilingSeparately: tf.marriedFilingSeparately } : {}),
       researchIsSpecifiedCredit: esb.kind === 'known' ? esb.value.esb : false,
       ...(tf.otherGeneralBusinessCredits !== undefined ? { otherCreditsAhead: tf.otherGeneralBusinessCredits } : {}),
+      ...(tf.section38ThresholdShare !== undefined ? { apportionedThreshold: tf.section38ThresholdShare } : {}),
     });
+    const groupMember = (study.taxpayer.groupMembers ?? []).some((m) => m.inControlledGroup);
     exRoom.child(esb);
     exRoom.child(lim);
-    if (tf.otherGeneralBusinessCredits === undefined) room = exRoom.unknown(['taxFacts.otherGeneralBusinessCredits (0 when no other general business credit ranks ahead)']);
+    if (groupMember && tf.section38ThresholdShare === undefined) room = exRoom.unknown(['taxFacts.section38ThresholdShare (the part of the §38(c) $25,000 apportioned to this member of the controlled group, §38(c)(6)(B))']);
+    else if (tf.otherGeneralBusinessCredits === undefined) room = exRoom.unknown(['taxFacts.otherGeneralBusinessCredits (0 when no other general business credit ranks ahead)']);
     else if (esb.kind === 'unknown' && (tf.tentativeMinimumTax ?? ZERO) !== ZERO) room = exRoom.unknown(esb.missing);
     else if (lim.kind === 'known') room = exRoom.known(lim.value.researchRoom, String(lim.value.researchRoom));
     else if (lim.kind === 'unknown') room = exRoom.unknown(lim.missing.map((m) => `taxFacts.${m}`));

@@ -121,6 +121,7 @@ const taxFacts = z.strictObject({
   priorCredits: opt(m),
   otherGeneralBusinessCredits: opt(m),
   priorYearRoom: opt(m),
+  section38ThresholdShare: opt(m),
   passThroughCreditsReceived: opt(z.array(z.strictObject({ from: reqText, amount: m }))),
   carryforwards: opt(z.array(z.strictObject({ vintage: reqText, amount: m }))),
   payrollTaxes: opt(
