@@ -76,6 +76,9 @@ function recordedOptions(opts: ImportIntoStudyOptions, result: ImportResult): Re
   if (opts.componentMap !== undefined) o.componentMap = loadComponentMap(opts.componentMap);
   const people = { ...(opts.people ?? {}), ...(result.people ?? {}) };
   if (Object.keys(people).length) o.people = people;
+  // The employees the time rows went to (ids only): a rebuild checks the people against these, so a
+  // row that named no employee at import time (skipped with acceptSkip) is not let through later.
+  if (result.kind === 'time' && opts.employees) o.employees = [...new Set(result.records.time.map((t) => t.employeeId))].sort().map((id) => ({ id, name: '' }));
   return o;
 }
 
@@ -101,7 +104,7 @@ export async function planImport(study: Study, path: string, opts: ImportIntoStu
     return { status: 'already_imported', sha256, study, diagnostics: [], message: `already imported (${earlier.name}, ${earlier.receivedAt}, sha256 ${sha256.slice(0, 12)}…): nothing changed`, commit: notCommittable };
 
   // People named in a time file are resolved against the study's employees (./people.ts).
-  const withStaff: ImportOptions = { ...opts, employees: opts.employees ?? study.employees.map((e) => ({ id: e.id, name: e.name })) };
+  const withStaff: ImportIntoStudyOptions = { ...opts, employees: opts.employees ?? study.employees.map((e) => ({ id: e.id, name: e.name })) };
   const result = packed ? importPackedMlruns(path, packed, withStaff) : await importFile(path, withStaff);
   if (!result.accepted || result.sha256 !== sha256) {
     const diagnostics = [...result.diagnostics];
@@ -140,7 +143,7 @@ export async function planImport(study: Study, path: string, opts: ImportIntoStu
       await save(merged.study);
       const out: ImportLogEntry[] = [];
       for (const [i, t] of targets.entries())
-        out.push(await t.imports.append({ studyId: study.id, sha256, ledgerSeq: kept[i]!.seq, name: file, kind: result.kind, profile: result.profile, options: recordedOptions(opts, result), receivedAt, records: counts }));
+        out.push(await t.imports.append({ studyId: study.id, sha256, ledgerSeq: kept[i]!.seq, name: file, kind: result.kind, profile: result.profile, options: recordedOptions(withStaff, result), receivedAt, records: counts }));
       return out;
     },
   };
