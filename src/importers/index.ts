@@ -86,7 +86,8 @@ export async function importFile(path: string, opts: ImportOptions = {}): Promis
   else {
     const ext = extname(path).toLowerCase();
     const head = peek(path, 4096);
-    if (ext === '.xlsx') res = await importTabular(path, opts, map, 'xlsx');
+    // An Office Open XML workbook is a ZIP too: its first entry is [Content_Types].xml.
+    if (ext === '.xlsx' || (looksLikeZip(head) && head.includes('[Content_Types].xml') && ext !== '.zip')) res = await importTabular(path, opts, map, 'xlsx');
     else if (ext === '.zip' || looksLikeZip(head)) res = importMlrunsArchive(new Uint8Array(readFileSync(path)), basename(path), path, opts, map);
     else if (opts.kind === 'git' || (!opts.kind && /^\s*\x1e/.test(head))) res = await importGitLog(path, opts, map);
     else if (ext === '.json' || ext === '.ndjson' || opts.kind === 'mlflow' || /^\s*[[{]/.test(head.replace(/^\uFEFF/, ''))) {

@@ -222,6 +222,12 @@ describe('time importers', () => {
     expect(r.profile).toBe('rdcredit-time');
     expect(r.sha256).toBe(sha(p));
     expect(r.records.time).toMatchObject([{ employeeId: 'E1', date: '2024-05-01', hours: 4, location: { country: 'US', state: 'TX' }, componentId: 'vision' }]);
+    // A workbook saved without its extension is still read as one (not as an mlruns ZIP).
+    const bare = join(dir, 'time-export');
+    writeFileSync(bare, readFileSync(p));
+    const b = await importFile(bare, { componentMap: MAP });
+    expect(b.profile).toBe('rdcredit-time');
+    expect(b.records.time).toStrictEqual(r.records.time.map((t) => ({ ...t, source: { ...t.source, file: 'time-export' } })));
   });
 });
 
