@@ -9,6 +9,11 @@ import { loadLaw } from '../../src/law/index.js';
 import type { Law } from '../../src/law/law.js';
 import type { Cents } from '../../src/money/cents.js';
 import { computeStudy } from '../../src/study/compute/index.js';
+import { computeEmployeeWages } from '../../src/study/compute/wages.js';
+import { findRule } from '../../src/explain/index.js';
+import { applyRate } from '../../src/money/rate.js';
+import { formatCents } from '../../src/money/cents.js';
+import { taxPeriod } from '../../src/periods/index.js';
 import type { StudyResult } from '../../src/study/compute/result.js';
 import { readStudyFolder } from '../../src/study/folder/index.js';
 import type { Study } from '../../src/study/model.js';
@@ -312,5 +317,21 @@ describe('§38(c)(6)(B) in a controlled group', () => {
     const r2 = computeStudy(law, s);
     const used = r2.schedules!['carryforward.federal']!.totals!.used as number;
     expect(used).toBe(100_000_00 - Math.round((100_000_00 - 12_500_00) * 0.25));
+  });
+});
+
+describe('§174 wages', () => {
+  it('research expenditures take each person’s measured share: the 80% rule raises the credit’s wages, not the §174 amount', () => {
+    const r = results['sawtooth-ml']!;
+    const view = law.for(taxPeriod('2025-01-01', '2025-12-31'), {});
+    let expected = 0;
+    for (const e of computeEmployeeWages(view, studies['sawtooth-ml']!)) {
+      if (e.result.kind !== 'known') continue;
+      const v = e.result.value;
+      expected += v.substantiallyAll ? applyRate(v.qualifiedWages, v.qualifiedShare) : v.qualifiedWages;
+    }
+    expect(expected).toBeLessThan(known(r.qre.wages as never));
+    const node = findRule(r.explanations!.s174!, 'study.s174.wages')!;
+    expect(node.value).toBe(formatCents(expected as Cents));
   });
 });

@@ -6,7 +6,7 @@ import { explainer, collectFlags, type Val } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
 import { add, formatCents, formatDollars, ZERO, type Cents } from '../../money/cents.js';
 import { roundToDollar } from '../../money/rounding.js';
-import { rate } from '../../money/rate.js';
+import { applyRate, rate } from '../../money/rate.js';
 import { taxPeriod, yearBegun, parts } from '../../periods/index.js';
 import { computeFederalCredit } from '../../rules/federal/credit.js';
 import {
@@ -217,7 +217,25 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   const fl = federal.lines as Record<string, Val<Cents>>;
   const zeroOrNa = (k: string) => fl[k] === undefined || fl[k]!.kind === 'na' || (fl[k]!.kind === 'known' && (fl[k] as { value: Cents }).value === ZERO);
   const l28v = fl['28']!;
-  const s174 = computeSection174(law, study, period, { wages, supplies, computers }, {
+  // §174 wages: each person's wages × the measured research share (the 80% rule raises the credit's
+  // wage QREs, not the research expenditures)
+  const exReWages = explainer('study.s174.wages', 'Wages of research personnel for §174 (measured share)', [{ title: '26 U.S.C. § 174A' }, { title: '26 U.S.C. § 41(b)(2)(B)' }]);
+  let reWages: Val<Cents>;
+  {
+    let t = ZERO;
+    const miss: string[] = [];
+    for (const e of employees) {
+      if (e.result.kind === 'unknown') miss.push(...e.result.missing);
+      else if (e.result.kind === 'known') {
+        const v = e.result.value;
+        // under the 80% rule the wage QRE is all wages; the research expenditure is the measured share
+        t = add(t, v.substantiallyAll ? applyRate(v.qualifiedWages, v.qualifiedShare) : v.qualifiedWages);
+      }
+    }
+    exReWages.formula('Σ wages × measured share of qualified-services hours');
+    reWages = miss.length ? exReWages.unknown(miss) : exReWages.known(t);
+  }
+  const s174 = computeSection174(law, study, period, { wages: reWages, supplies, computers }, {
     line28: l28v,
     reducedCreditElected: federal.chosen?.section280c,
     // The §41(a)(1) piece equals line 28 when there is no basic research or energy consortium amount
