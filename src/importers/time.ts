@@ -372,9 +372,11 @@ export class TimeAggregator {
     return c;
   }
 
-  finish(source: { file: string; sha256: string }): TimeRecord[] {
+  /** The records, in their deterministic order; notes about unmapped time go to `ctx` (default: this aggregator's). */
+  finish(source: { file: string; sha256: string }, ctx: ImportContext = this.ctx): TimeRecord[] {
     // Deterministic order without string comparisons per record: rank employees, outcomes and
-    // locations once, then sort entries by one composite integer key (< 2^53).
+    // locations once, then sort the groups by one composite integer key (< 2^53) that also carries
+    // the group's index, so each sorted key gives its group without a lookup.
     const n = this.agg.size;
     const rank = (values: string[]) => {
       const order = values.map((_, i) => i).sort((a, b) => cmp(values[a]!, values[b]!) || a - b);
@@ -385,58 +387,65 @@ export class TimeAggregator {
     const empRank = rank(Array.from({ length: this.emp.size }, (_, i) => this.emp.value(i).trim()));
     const outRank = rank(this.outcomes.map((o) => `${o.componentId ?? ''}\u0000${o.activity}`));
     const locRank = rank(['', ...this.locations.map((l) => `${l.country}:${l.state ?? ''}`)]);
+    const K = this.agg.keys; // 4 ints per group: employee, outcome, location + 1, month
     let minMonth = Infinity;
-    for (let a = 0; a < n; a++) minMonth = Math.min(minMonth, this.agg.key(a, 3));
-    const M = 4096;
+    let maxMonth = -Infinity;
+    for (let b = 3; b < n * 4; b += 4) {
+      const m = K[b]!;
+      if (m < minMonth) minMonth = m;
+      if (m > maxMonth) maxMonth = m;
+    }
+    const M = n ? maxMonth - minMonth + 1 : 1;
     const O = Math.max(1, this.outcomes.length);
     const L = this.locations.length + 1;
-    const keys = new Float64Array(n);
-    for (let a = 0; a < n; a++)
-      keys[a] = ((empRank[this.agg.key(a, 0)]! * M + (this.agg.key(a, 3) - minMonth)) * O + outRank[this.agg.key(a, 1)]!) * L + locRank[this.agg.key(a, 2)]!;
-    // The composite keys are unique per group (ranks are unique), so a native numeric sort of the
-    // keys gives the order; each sorted key is decoded back to its group by one table lookup.
-    keys.sort();
-    const invert = (r: Int32Array) => {
-      const inv = new Int32Array(r.length);
-      for (let i = 0; i < r.length; i++) inv[r[i]!] = i;
-      return inv;
-    };
-    const empOf = invert(empRank);
-    const outOf = invert(outRank);
-    const locOf = invert(locRank);
-    const empIds: string[] = [];
-    const months = new Map<number, IsoDate>();
-    const notes = new Map<number, string>();
-    const k = this.k4;
+    const composite = (b: number) => ((empRank[K[b]!]! * M + (K[b + 3]! - minMonth)) * O + outRank[K[b + 1]!]!) * L + locRank[K[b + 2]!]!;
+    // Composite keys are unique per group (ranks are unique). With the index folded in, a native
+    // numeric sort gives the order; when that would not fit in 2^53, sort indices by key instead.
+    let order: ArrayLike<number> & { readonly length: number };
+    let indexOf: (j: number) => number;
+    if (Math.max(1, this.emp.size) * M * O * L * Math.max(1, n) < 2 ** 53) {
+      const keys = new Float64Array(n);
+      for (let a = 0; a < n; a++) keys[a] = composite(a * 4) * n + a;
+      keys.sort();
+      order = keys;
+      indexOf = (j) => keys[j]! % n;
+    } else {
+      const keys = new Float64Array(n);
+      for (let a = 0; a < n; a++) keys[a] = composite(a * 4);
+      const idx = new Uint32Array(n);
+      for (let a = 0; a < n; a++) idx[a] = a;
+      idx.sort((x, y) => keys[x]! - keys[y]!);
+      order = idx;
+      indexOf = (j) => idx[j]!;
+    }
+    // Built once per distinct value: employee ids (trimmed), first days of months, sources (one
+    // per entry count: they differ only in the note).
+    const empIds: (string | undefined)[] = new Array(this.emp.size);
+    const dates: IsoDate[] = new Array(M);
+    for (let m = 0; m < M && n; m++) {
+      const mo = m + minMonth;
+      dates[m] = fromParts(Math.floor(mo / 12), (mo % 12) + 1, 1) as IsoDate;
+    }
+    const sources = new Map<number, TimeRecord['source']>();
+    const sums = this.agg.sums;
+    const counts = this.agg.counts;
     const out: TimeRecord[] = new Array(n);
-    for (let j = 0; j < n; j++) {
-      let key = keys[j]!;
-      const lr = key % L;
-      key = (key - lr) / L;
-      const or = key % O;
-      key = (key - or) / O;
-      const mr = key % M;
-      const er = (key - mr) / M;
-      k[0] = empOf[er]!;
-      k[1] = outOf[or]!;
-      k[2] = locOf[lr]!;
-      k[3] = mr + minMonth;
-      const a = this.agg.find(k);
-      const cls = this.outcomes[k[1]]!;
-      const li = k[2] - 1;
-      const mo = k[3];
-      let date = months.get(mo);
-      if (date === undefined) months.set(mo, (date = fromParts(Math.floor(mo / 12), (mo % 12) + 1, 1) as IsoDate));
-      const count = this.agg.counts[a]!;
-      let note = notes.get(count);
-      if (note === undefined) notes.set(count, (note = `${count} entries`));
+    for (let j = 0; j < order.length; j++) {
+      const a = indexOf(j);
+      const b = a * 4;
+      const e = K[b]!;
+      const cls = this.outcomes[K[b + 1]!]!;
+      const li = K[b + 2]! - 1;
+      const count = counts[a]!;
+      let src = sources.get(count);
+      if (src === undefined) sources.set(count, (src = { file: source.file, sha256: source.sha256, note: `${count} entries` }));
       const rec: TimeRecord = {
-        employeeId: (empIds[k[0]] ??= this.emp.value(k[0]).trim()),
+        employeeId: (empIds[e] ??= this.emp.value(e).trim()),
         activity: cls.activity,
-        hours: this.agg.sums[a]! / MS_PER_HOUR,
-        date,
+        hours: sums[a]! / MS_PER_HOUR,
+        date: dates[K[b + 3]! - minMonth]!,
         basis: 'time_entries',
-        source: { file: source.file, sha256: source.sha256, note },
+        source: src,
       };
       if (cls.componentId !== undefined) rec.componentId = cls.componentId;
       if (cls.experimentation !== undefined) rec.experimentation = cls.experimentation;
@@ -455,7 +464,7 @@ export class TimeAggregator {
       unmapped.set(key, u);
     });
     for (const [key, u] of [...unmapped].sort((x, y) => (x[0] < y[0] ? -1 : 1)))
-      this.ctx.note('warning', `no component rule matches "${key}"${u.examples.size ? ` (e.g. ${[...u.examples].join(', ')})` : ''}: ${u.ms / MS_PER_HOUR} h recorded as non_qualified with no component; add a time rule to the component map`, { value: key, expected: 'a matching time rule' });
+      ctx.note('warning', `no component rule matches "${key}"${u.examples.size ? ` (e.g. ${[...u.examples].join(', ')})` : ''}: ${u.ms / MS_PER_HOUR} h recorded as non_qualified with no component; add a time rule to the component map`, { value: key, expected: 'a matching time rule' });
     return out;
   }
 }
