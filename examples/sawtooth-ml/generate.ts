@@ -259,6 +259,8 @@ export function buildStudy(seed = SEED): Study {
       // 2024 was a loss year too: nothing of a carryback could be absorbed there
       priorYearRoom: dollars(0),
       otherGeneralBusinessCredits: dollars(0),
+      // Form 6765 Section E: no acquisition, no new kinds of expenses, QREs not under the ASC 730 directive
+      sectionE: { acquisitionOrDisposition: false, newCategoriesOfExpenses: false, asc730Directive: false },
       // The 2022 credit ($52,800, no payroll election that year) is still unused after two loss
       // years; the 2023 and 2024 credits went entirely to payroll elections.
       carryforwards: [{ vintage: '2022', amount: dollars(52_800) }],

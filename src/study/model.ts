@@ -287,6 +287,10 @@ export interface TaxFacts {
    * (§38(c)(6)(B)); undefined = not known (the §38(c) limit is then unknown for a group member).
    */
   section38ThresholdShare?: Cents;
+  /** Form 6765 Section E questions (lines 39–41); undefined = not answered (the line is unknown). */
+  sectionE?: { acquisitionOrDisposition?: boolean; newCategoriesOfExpenses?: boolean; asc730Directive?: boolean };
+  /** EIN under which the payroll tax credit is reported, when it differs from the taxpayer's (line 33b). */
+  payrollCreditOtherEin?: string;
   /** Research credits received from partnerships, S corporations, estates and trusts (Form 6765 line 29), by source. */
   passThroughCreditsReceived?: { from: string; amount: Cents }[];
   /** Research credit carryforwards by vintage (tax year that generated them). */

@@ -335,3 +335,40 @@ describe('§174 wages', () => {
     expect(node.value).toBe(formatCents(expected as Cents));
   });
 });
+
+describe('Form 6765 Section E and Form 67 page 2', () => {
+  it('line 37 counts the components with QREs; line 38 is the officers’ qualified wages; 39–41 answer the study’s facts', () => {
+    const r = results['sawtooth-ml']!;
+    const l = r.forms.f6765!.lines;
+    expect(known(l['37'] as never)).toBe(r.qre.byComponent.filter((c) => c.total > 0).length);
+    const officers = studies['sawtooth-ml']!.employees.filter((e) => e.officer).map((e) => e.id);
+    expect(officers.length).toBeGreaterThan(0);
+    const expected = r.employees!.filter((e) => officers.includes(e.id)).reduce((t, e) => t + (e.qualifiedWages ?? 0), 0);
+    expect(known(l['38'] as never)).toBe(Math.round(expected / 100) * 100);
+    expect(l['39']!.kind === 'known' && l['39']!.value).toBe(false);
+    // Gem State's article does not say: unknown, not "no"
+    expect(results['gem-state-fabrication']!.forms.f6765!.lines['39']!.kind).toBe('unknown');
+  });
+
+  it('Form 67 page 2: Gem State’s 1984–88 history sets Part A (5%); Part C is the four-year average', () => {
+    const l = results['gem-state-fabrication']!.forms.id67!.lines;
+    expect(l.A!.kind).toBe('known');
+    expect(l.B!.kind).toBe('na');
+    expect(known(l.C as never)).toBe(15_000_000_00);
+    expect(l.S2!.kind === 'known' && l.S2!.value).toBe(false);
+  });
+
+  it('the Idaho owner shares follow the federal split (an S corporation ignores a special allocation)', () => {
+    const s = structuredClone(studies['gem-state-fabrication']!);
+    s.taxpayer.entityType = 's_corporation';
+    s.taxpayer.owners = [
+      { id: 'a', name: 'A', entityType: 'individual', share: '0.5', specialAllocation: { share: '0.9', basis: 'side letter' } },
+      { id: 'b', name: 'B', entityType: 'individual', share: '0.5' },
+    ];
+    const r = computeStudy(law, s);
+    const id = r.schedules!['owners.id']!;
+    const shares = id.rows.map((x) => x.cells.share as number);
+    expect(shares[0]).toBe(shares[1]);
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(known(r.forms.id67!.lines['20'] as never));
+  });
+});

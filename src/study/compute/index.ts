@@ -20,7 +20,7 @@ import {
 } from '../../rules/federal/qre-categories.js';
 import { disqualifiedSchedule, multistateSchedule, multistateSummary, sourceQres, stateCarryforwardSchedule } from '../../rules/states/index.js';
 import { idahoStartupComparison } from '../../rules/states/idaho/startup-comparison.js';
-import { idahoCarryforwardSchedule, idahoInputFromStudy, idahoOwnersSchedule, normalisedHistory, stateName } from './states.js';
+import { idahoCarryforwardSchedule, idahoInputFromStudy, normalisedHistory, stateName } from './states.js';
 import type { Study } from '../model.js';
 import type { FormResult, LineValue, StudyResult } from './result.js';
 import { computeEmployeeWages, notForeign, totalQualifiedWages } from './wages.js';
@@ -31,7 +31,7 @@ import { computeSectionG } from './section-g.js';
 import { computeGroup } from './group.js';
 import { qualifyStudy, type QualificationData } from '../qualify/index.js';
 import { computePassThrough } from '../../rules/federal/passthrough.js';
-import { isPassThrough } from '../../rules/federal/passthrough-shares.js';
+import { isPassThrough, ownerShares } from '../../rules/federal/passthrough-shares.js';
 import { qualifiedOrganizationBasePeriodAmount } from '../../rules/federal/qobpa.js';
 import type { LawView } from '../../law/law.js';
 
@@ -254,6 +254,33 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
     f6765Lines.A = federal.chosen ? exA.known(federal.chosen.section280c, federal.chosen.section280c ? 'yes' : 'no') : exA.unknown(['the method and §280C choice (an unknown decides it)']);
   }
 
+  // Section E: components with QREs, officers' wages in line 42, and the three questions
+  {
+    const exE = (l: string, label: string) => explainer(`us.federal.f6765.line${l}`, `Form 6765 line ${l}: ${label}`, [{ title: `Form 6765 (Rev. December 2024), line ${l}` }]);
+    const e37 = exE('37', 'business components generating the QREs');
+    f6765Lines['37'] = (wages.kind === 'known' ? e37.known(components.filter((c) => c.total > 0).length as never, `${components.filter((c) => c.total > 0).length}`) : e37.unknown(['qre.wages'])) as Val<LineValue>;
+    const e38 = exE('38', "officers' wages included on line 42");
+    const officers = employees.filter((e) => e.employee.officer);
+    const unknownOfficer = officers.find((e) => e.result.kind === 'unknown');
+    for (const o of officers) if (o.result.kind === 'known') e38.input(o.employee.name, o.result.value.qualifiedWages, 'employees.csv (officer = true)', 'money');
+    f6765Lines['38'] = (unknownOfficer ? e38.unknown(['qualified wages of officer ' + unknownOfficer.employee.id]) : e38.known(roundToDollar(add(ZERO, ...officers.map((o) => (o.result.kind === 'known' ? o.result.value.qualifiedWages : ZERO)))))) as Val<LineValue>;
+    const q = study.taxFacts.sectionE ?? {};
+    const yn = (l: string, label: string, v: boolean | undefined, fact: string) => {
+      const e = exE(l, label);
+      return (v === undefined ? e.unknown([`taxFacts.sectionE.${fact}`]) : e.known(v, v ? 'yes' : 'no')) as Val<LineValue>;
+    };
+    f6765Lines['39'] = yn('39', 'acquired or disposed of a major portion of a trade or business', q.acquisitionOrDisposition, 'acquisitionOrDisposition');
+    f6765Lines['40'] = yn('40', 'new categories of expenses included in QREs', q.newCategoriesOfExpenses, 'newCategoriesOfExpenses');
+    f6765Lines['41'] = yn('41', 'QREs determined under the ASC 730 Directive', q.asc730Directive, 'asc730Directive');
+    if (study.taxpayer.entityType !== 'estate_or_trust') {
+      const na = (l: string) => exE(l, 'estates and trusts only').na('only estates and trusts complete lines 31–32') as Val<LineValue>;
+      if (!f6765Lines['31']) f6765Lines['31'] = na('31');
+      if (!f6765Lines['32']) f6765Lines['32'] = na('32');
+    }
+    const e33b = exE('33b', 'payroll tax credit reported on a different EIN');
+    f6765Lines['33b'] = (study.elections.payrollElection?.elect ? e33b.known(study.taxFacts.payrollCreditOtherEin !== undefined, study.taxFacts.payrollCreditOtherEin ? `yes (${study.taxFacts.payrollCreditOtherEin})` : 'no') : e33b.na('no payroll tax election')) as Val<LineValue>;
+  }
+
   // Section G
   const sectionG = computeSectionG(view, study, components, { '42': wages, '43': supplies, '44': computers, '45': contract, '46': basicContract, '48': total }, study.elections.payrollElection?.elect === true && limits.lines['33a']?.kind === 'known' ? (limits.lines['33a'].value as boolean) : false);
   if (sectionG.schedule) schedules.sectionG = sectionG.schedule;
@@ -318,14 +345,46 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
         for (const f of lim.flags) flagOnly.push({ kind: 'na', reason: '', why: { rule: '', label: '', value: '', citation: [], params: [], inputs: [], children: [], notes: [], flags: [f] } } as Val<unknown>);
       }
       if (r.state === 'ID' && r.idaho) {
-        forms.id67 = formOf(law, 'id-67', period, r.idaho.lines as Record<string, Val<LineValue>>);
+        // Page 2 (the part that set the fixed-base percentage, Part C) and the two start-up boxes
+        const c = r.idaho.credit;
+        const idLines: Record<string, Val<LineValue>> = { ...(r.idaho.lines as Record<string, Val<LineValue>>) };
+        const exP = (part: string) => explainer(`us.id.research.form67.page2.${part}`, `Form 67 page 2 Part ${part}`, [{ title: 'Idaho Form 67, page 2' }]);
+        for (const part of ['A', 'B'] as const) {
+          if (c.fbpPart === part) idLines[part] = c.fbp as Val<LineValue>;
+          else idLines[part] = (c.fbpPart ? exP(part).na(`Part ${c.fbpPart} sets the fixed-base percentage`) : c.fbp.kind === 'unknown' ? exP(part).unknown(c.fbp.missing) : exP(part).na('no fixed-base percentage')) as Val<LineValue>;
+        }
+        idLines.C = c.avgGrossReceipts as Val<LineValue>;
+        const exS1 = explainer('us.id.research.form67.s1', 'Form 67 box: start-up for the federal credit', [{ title: 'Idaho Form 67, header' }]);
+        idLines.S1 = (c.startup.federal === undefined ? exS1.unknown(['baseFacts.federalStartUp']) : exS1.known(c.startup.federal, c.startup.federal ? 'yes' : 'no')) as Val<LineValue>;
+        const exS2 = explainer('us.id.research.form67.s2', 'Form 67 box: Idaho start-up election (irrevocable)', [{ title: 'IDAPA 35.01.01.721(01)' }]);
+        idLines.S2 = exS2.known(c.startup.electionInForce, c.startup.electionInForce ? `yes${c.startup.startupYear ? ` (from ${c.startup.startupYear})` : ''}` : 'no') as Val<LineValue>;
+        forms.id67 = formOf(law, 'id-67', period, idLines);
         stateVals.push(...Object.values(r.idaho.lines));
         const disq = disqualifiedSchedule(r.qres);
         if (disq.rows.length) schedules['disqualified.id'] = disq as never;
         if (r.qres.disqualified.length) notes.push(`Idaho: ${r.qres.disqualified.length} federally qualified line(s) are not Idaho QREs (work done outside Idaho); see schedule disqualified.id.`);
         const cf = idahoCarryforwardSchedule(r.idaho);
         if (cf) schedules['carryforward.id'] = cf;
-        if (r.idaho.owners.length) schedules['owners.id'] = idahoOwnersSchedule(r.idaho);
+        // Owners' Idaho shares (Form 67 line 20 → each owner's line 17): the same split as the federal owners
+        const l20 = r.idaho.lines['20'];
+        if (isPT && l20 && (study.taxpayer.owners ?? []).length) {
+          const split = ownerShares(view, study.taxpayer.entityType as never, study.taxpayer.owners!, l20, { unit: 'dollar' });
+          schedules['owners.id'] = {
+            id: 'owners.id',
+            title: 'Idaho credit passed to owners (Form 67 line 20 → each owner’s line 17), split as the federal credit',
+            citation: [{ title: 'Idaho Code § 63-3029G' }, { title: 'Idaho Form 67, lines 17 and 20' }],
+            columns: [
+              { key: 'owner', label: 'Owner', kind: 'text' },
+              { key: 'basis', label: 'Basis of the share', kind: 'text' },
+              { key: 'share', label: 'Idaho credit passed through', kind: 'money' },
+            ],
+            rows:
+              split.kind === 'known'
+                ? split.value.rows.map((o) => ({ cells: { owner: study.taxpayer.owners!.find((x) => x.id === o.id)?.name ?? o.id, basis: o.basis, share: o.amount }, source: 'us.federal.passthrough.owner_shares' }))
+                : (study.taxpayer.owners ?? []).map((o) => ({ cells: { owner: o.name, basis: 'unknown', share: null }, source: 'us.federal.passthrough.owner_shares' })),
+            ...(split.kind === 'known' ? { totals: { share: split.value.total } } : { notes: [split.kind === 'unknown' ? `unknown: ${split.missing.join(', ')}` : split.reason] }),
+          };
+        }
       }
     }
     // HB 559: when the conservative reading leaves no Idaho credit, show what the other reading gives

@@ -122,6 +122,8 @@ const taxFacts = z.strictObject({
   otherGeneralBusinessCredits: opt(m),
   priorYearRoom: opt(m),
   section38ThresholdShare: opt(m),
+  sectionE: opt(z.strictObject({ acquisitionOrDisposition: opt(b), newCategoriesOfExpenses: opt(b), asc730Directive: opt(b) })),
+  payrollCreditOtherEin: optText,
   passThroughCreditsReceived: opt(z.array(z.strictObject({ from: reqText, amount: m }))),
   carryforwards: opt(z.array(z.strictObject({ vintage: reqText, amount: m }))),
   payrollTaxes: opt(
