@@ -118,6 +118,7 @@ export async function tryParallelTime(path: string, opts: ImportOptions & { work
         if (m.type === 'progress') progress(m.bytes);
         else if (m.type === 'crash') reject(new Error(`time worker failed: ${m.message}`));
         else {
+          prof(`worker ${k + 1} done`);
           resolve(m);
           void w.terminate();
         }

@@ -9,6 +9,7 @@ import { fromParts } from '../periods/date.js';
 import type { Activity, Location, TimeRecord } from '../study/model.js';
 import { type ImportContext, type FieldProblem, parseLocation } from './context.js';
 import type { Row } from './csv.js';
+import { GroupTable } from './group-table.js';
 import { Interner, TupleTable } from './intern.js';
 import { matchTime } from './match.js';
 import type { TimeRuleT } from './mapping.js';
@@ -68,7 +69,7 @@ export class TimeAggregator {
   private readonly classMs: number[] = [];
   private readonly outcomes: Cls[] = [];
   private readonly outcomeKeys = new Map<string, number>();
-  private readonly agg = new TupleTable(4, 1 << 14);
+  private readonly agg = new GroupTable();
   private readonly k4 = new Int32Array(4);
   private readonly c: Record<string, number>;
   private readonly iEmp: number;
@@ -265,12 +266,7 @@ export class TimeAggregator {
       this.classMs[0]! += ms;
       k[1] = this.classOutcome[0]!;
     }
-    k[0] = ek;
-    k[2] = li + 1;
-    k[3] = month;
-    const a = this.agg.find(k);
-    this.agg.sums[a]! += ms;
-    this.agg.counts[a]!++;
+    this.agg.add(ek, k[1], li + 1, month, ms, 1);
     this.totalMs += ms;
     this.ctx.rowsUsed++;
   }
@@ -284,7 +280,7 @@ export class TimeAggregator {
 
   /** The aggregate so far, as plain data and typed arrays (a worker posts it to the main thread). */
   exportState(): TimeAggState {
-    const n = this.agg.size;
+    const { keys, sums, counts } = this.agg.entries();
     return {
       emp: Array.from({ length: this.emp.size }, (_, i) => this.emp.value(i)),
       locations: this.locations,
@@ -292,9 +288,9 @@ export class TimeAggregator {
       classes: this.classes,
       classMs: this.classMs,
       classOutcome: this.classOutcome,
-      keys: this.agg.keys.slice(0, n * 4),
-      sums: this.agg.sums.slice(0, n),
-      counts: this.agg.counts.slice(0, n),
+      keys,
+      sums,
+      counts,
       totalMs: this.totalMs,
     };
   }
@@ -318,28 +314,11 @@ export class TimeAggregator {
       this.classMs[j]! += s.classMs[i]!;
       outMap[s.classOutcome[i]!] = this.classOutcome[j]!;
     });
-    const k = this.k4;
     const n = s.sums.length;
-    const identity = (m: ArrayLike<number>) => {
-      for (let i = 0; i < m.length; i++) if (m[i] !== i) return false;
-      return true;
-    };
-    if (this.agg.size === 0 && identity(empMap) && identity(locMap) && identity(outMap)) {
-      // The first part into an empty table: same ids, adopt the arrays as they are.
-      this.agg.adopt(s.keys, s.sums, s.counts, n);
-      this.totalMs += s.totalMs;
-      return;
-    }
     for (let a = 0; a < n; a++) {
       const b = a * 4;
-      k[0] = empMap[s.keys[b]!]!;
-      k[1] = outMap[s.keys[b + 1]!]!;
       const li = s.keys[b + 2]!;
-      k[2] = li === 0 ? 0 : locMap[li - 1]! + 1;
-      k[3] = s.keys[b + 3]!;
-      const e = this.agg.find(k);
-      this.agg.sums[e]! += s.sums[a]!;
-      this.agg.counts[e]! += s.counts[a]!;
+      this.agg.add(empMap[s.keys[b]!]!, outMap[s.keys[b + 1]!]!, li === 0 ? 0 : locMap[li - 1]! + 1, s.keys[b + 3]!, s.sums[a]!, s.counts[a]!);
     }
     this.totalMs += s.totalMs;
   }
@@ -376,8 +355,11 @@ export class TimeAggregator {
   finish(source: { file: string; sha256: string }, ctx: ImportContext = this.ctx): TimeRecord[] {
     // Deterministic order without string comparisons per record: rank employees, outcomes and
     // locations once, then sort the groups by one composite integer key (< 2^53) that also carries
-    // the group's index, so each sorted key gives its group without a lookup.
+    // the group's slot in the table, so each sorted key leads to its group without a lookup.
     const n = this.agg.size;
+    const cap = this.agg.capacity;
+    const I = this.agg.slotInts; // 8 per slot: employee, outcome, location + 1, month (-1 = empty)
+    const F = this.agg.slotF64; // 4 per slot: sum at 2, count at 3
     const rank = (values: string[]) => {
       const order = values.map((_, i) => i).sort((a, b) => cmp(values[a]!, values[b]!) || a - b);
       const r = new Int32Array(values.length);
@@ -387,36 +369,34 @@ export class TimeAggregator {
     const empRank = rank(Array.from({ length: this.emp.size }, (_, i) => this.emp.value(i).trim()));
     const outRank = rank(this.outcomes.map((o) => `${o.componentId ?? ''}\u0000${o.activity}`));
     const locRank = rank(['', ...this.locations.map((l) => `${l.country}:${l.state ?? ''}`)]);
-    const K = this.agg.keys; // 4 ints per group: employee, outcome, location + 1, month
     let minMonth = Infinity;
     let maxMonth = -Infinity;
-    for (let b = 3; b < n * 4; b += 4) {
-      const m = K[b]!;
+    for (let i = 0; i < cap * 8; i += 8) {
+      if (I[i] === -1) continue;
+      const m = I[i + 3]!;
       if (m < minMonth) minMonth = m;
       if (m > maxMonth) maxMonth = m;
     }
     const M = n ? maxMonth - minMonth + 1 : 1;
     const O = Math.max(1, this.outcomes.length);
     const L = this.locations.length + 1;
-    const composite = (b: number) => ((empRank[K[b]!]! * M + (K[b + 3]! - minMonth)) * O + outRank[K[b + 1]!]!) * L + locRank[K[b + 2]!]!;
-    // Composite keys are unique per group (ranks are unique). With the index folded in, a native
-    // numeric sort gives the order; when that would not fit in 2^53, sort indices by key instead.
-    let order: ArrayLike<number> & { readonly length: number };
-    let indexOf: (j: number) => number;
-    if (Math.max(1, this.emp.size) * M * O * L * Math.max(1, n) < 2 ** 53) {
-      const keys = new Float64Array(n);
-      for (let a = 0; a < n; a++) keys[a] = composite(a * 4) * n + a;
-      keys.sort();
-      order = keys;
-      indexOf = (j) => keys[j]! % n;
+    const composite = (i: number) => ((empRank[I[i]!]! * M + (I[i + 3]! - minMonth)) * O + outRank[I[i + 1]!]!) * L + locRank[I[i + 2]!]!;
+    // Composite keys are unique per group (ranks are unique). With the slot folded in, a native
+    // numeric sort gives the order; when that would not fit in 2^53, sort slots by key instead.
+    const order = new Float64Array(n);
+    if (Math.max(1, this.emp.size) * M * O * L * cap < 2 ** 53) {
+      for (let s = 0, j = 0; s < cap; s++) if (I[s * 8] !== -1) order[j++] = composite(s * 8) * cap + s;
+      order.sort();
+      // cap is a power of two: the slot is the key's remainder, computed exactly without `%`.
+      for (let j = 0; j < n; j++) order[j] = order[j]! - Math.floor(order[j]! / cap) * cap;
     } else {
-      const keys = new Float64Array(n);
-      for (let a = 0; a < n; a++) keys[a] = composite(a * 4);
-      const idx = new Uint32Array(n);
-      for (let a = 0; a < n; a++) idx[a] = a;
-      idx.sort((x, y) => keys[x]! - keys[y]!);
-      order = idx;
-      indexOf = (j) => idx[j]!;
+      const keys = new Float64Array(cap);
+      for (let s = 0, j = 0; s < cap; s++)
+        if (I[s * 8] !== -1) {
+          keys[s] = composite(s * 8);
+          order[j++] = s;
+        }
+      order.sort((x, y) => keys[x]! - keys[y]!);
     }
     // Built once per distinct value: employee ids (trimmed), first days of months, sources (one
     // per entry count: they differ only in the note).
@@ -427,23 +407,21 @@ export class TimeAggregator {
       dates[m] = fromParts(Math.floor(mo / 12), (mo % 12) + 1, 1) as IsoDate;
     }
     const sources = new Map<number, TimeRecord['source']>();
-    const sums = this.agg.sums;
-    const counts = this.agg.counts;
     const out: TimeRecord[] = new Array(n);
-    for (let j = 0; j < order.length; j++) {
-      const a = indexOf(j);
-      const b = a * 4;
-      const e = K[b]!;
-      const cls = this.outcomes[K[b + 1]!]!;
-      const li = K[b + 2]! - 1;
-      const count = counts[a]!;
+    for (let j = 0; j < n; j++) {
+      const s = order[j]!;
+      const i = s * 8;
+      const e = I[i]!;
+      const cls = this.outcomes[I[i + 1]!]!;
+      const li = I[i + 2]! - 1;
+      const count = F[s * 4 + 3]!;
       let src = sources.get(count);
       if (src === undefined) sources.set(count, (src = { file: source.file, sha256: source.sha256, note: `${count} entries` }));
       const rec: TimeRecord = {
         employeeId: (empIds[e] ??= this.emp.value(e).trim()),
         activity: cls.activity,
-        hours: sums[a]! / MS_PER_HOUR,
-        date: dates[K[b + 3]! - minMonth]!,
+        hours: F[s * 4 + 2]! / MS_PER_HOUR,
+        date: dates[I[i + 3]! - minMonth]!,
         basis: 'time_entries',
         source: src,
       };
