@@ -2,6 +2,7 @@ import { loadLaw } from '../law/index.js';
 import { qualifyStudy, recordDecision } from '../study/qualify/index.js';
 import { readStudyFolder, writeStudyFolder } from '../study/folder/index.js';
 import { renderQualificationText } from '../study/qualify/render.js';
+import { folderLedgerShas, retainedEvidence } from '../study/evidence-files.js';
 import { loadStudyOrReport } from './compute.js';
 
 /** `rdcredit qualify <study>`: the engine's qualification assessment and readiness, per component. */
@@ -11,7 +12,10 @@ export async function runQualify(dir: string, opts: { json?: boolean }): Promise
     console.error(`${dir}: the study folder has errors; nothing was assessed.`);
     return 2;
   }
-  const report = qualifyStudy(study, { law: loadLaw() });
+  // The bytes behind each evidence hash: the folder ledger (.rdcredit/ledger) or the file the item names.
+  const { retained, problems } = retainedEvidence(dir, study, await folderLedgerShas(dir));
+  const report = qualifyStudy(study, { law: loadLaw(), retained, evidenceProblems: problems });
+  for (const p of problems) console.error(`warning: ${p.message}`);
   process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderQualificationText(report));
   return 0;
 }

@@ -149,3 +149,8 @@ export function loadScenarios(dir: string): Scenario[] {
     .sort()
     .map((f) => ({ ...ScenarioSchema.parse(parse(readFileSync(join(dir, f), 'utf8'), { merge: true })), file: f }));
 }
+
+/** The content hashes a scenario's ledger holds: every captured item (a scenario describes a ledger that kept what it hashed). */
+export function scenarioLedger(study: Study): Set<string> {
+  return new Set((study.evidence ?? []).flatMap((e) => (e.sha256 ? [e.sha256] : [])));
+}

@@ -24,6 +24,7 @@ import {
   type MeasureResult,
   type Problem,
 } from '../../rules/qualification/index.js';
+import type { EvidenceFileProblem } from '../evidence-files.js';
 import type { BusinessComponent, EvidenceItem, Study } from '../model.js';
 import { loadQualificationData, type QualificationData } from './definitions.js';
 import { hoursRate, runComponentChecks, runStudyChecks, type ComponentContext } from './readiness.js';
@@ -40,6 +41,15 @@ export interface QualifyOptions {
   law?: Law;
   /** The interview definition and readiness checks (default: data/qualification). */
   data?: QualificationData;
+  /**
+   * SHA-256 values whose bytes are known to be kept (in the evidence ledger, or as a matching file
+   * in the study folder: see retainedEvidence in src/study/evidence-files.ts). The check "Raw inputs
+   * retained in the ledger" passes only for items whose hash is here; without it the check cannot
+   * see the bytes and says "capture not verified" (warn), never pass.
+   */
+  retained?: ReadonlySet<string>;
+  /** Evidence items whose file in the study folder does not hash to the recorded value (the check fails, naming them). */
+  evidenceProblems?: readonly EvidenceFileProblem[];
 }
 
 const dec = (r: Rate, places = 6): string => {
@@ -197,6 +207,8 @@ export function qualifyStudy(study: Study, opts: QualifyOptions = {}): Qualifica
       evidence: uses,
       evidenceItems: linked,
       missingEvidence,
+      ...(opts.retained ? { retained: opts.retained } : {}),
+      evidenceProblems: opts.evidenceProblems ?? [],
     };
     const rchecks = runComponentChecks(checks, ctx);
     const cq: ComponentQualification = {

@@ -26,6 +26,10 @@ export interface ComponentContext {
   evidenceItems: readonly EvidenceItem[];
   /** Evidence ids cited by answers that are not in the ledger. */
   missingEvidence: readonly string[];
+  /** SHA-256 values whose bytes are kept (ledger or matching study-folder file); undefined = not known (no study folder). */
+  retained?: ReadonlySet<string>;
+  /** Evidence items whose study-folder file does not hash to the recorded value. */
+  evidenceProblems: readonly { id: string; message: string }[];
 }
 
 type Outcome = { status: ReadinessCheck['status']; message: string };
@@ -182,10 +186,22 @@ export const COMPONENT_CHECKS: Record<string, ComponentDetector> = {
 
   raw_inputs(ctx) {
     if (ctx.missingEvidence.length) return { status: 'fail', message: `Answers cite evidence that is not in the ledger: ${ctx.missingEvidence.join(', ')}.` };
-    if (ctx.evidenceItems.length === 0) return { status: 'fail', message: 'No evidence items are linked to the component.' };
-    const unhashed = ctx.evidenceItems.filter((e) => !e.sha256);
-    if (unhashed.length) return { status: 'warn', message: `${unhashed.length} of ${ctx.evidenceItems.length} evidence item(s) are described but not captured (no content hash): ${unhashed.map((e) => e.id).join(', ')}.` };
-    return { status: 'pass', message: `${ctx.evidenceItems.length} evidence item(s), all captured with a content hash.` };
+    const items = ctx.evidenceItems;
+    if (items.length === 0) return { status: 'fail', message: 'No evidence items are linked to the component.' };
+    const ids = new Set(items.map((e) => e.id));
+    const changed = ctx.evidenceProblems.filter((p) => ids.has(p.id));
+    if (changed.length)
+      return { status: 'fail', message: `${changed.length} evidence item(s) do not match their recorded content hash (the file was changed or replaced): ${[...new Set(changed.map((p) => p.id))].join(', ')}.` };
+    const unhashed = items.filter((e) => !e.sha256);
+    const hashed = items.length - unhashed.length;
+    const notCaptured = unhashed.length ? ` ${unhashed.length} of ${items.length} evidence item(s) are described but not captured (no content hash): ${unhashed.map((e) => e.id).join(', ')}.` : '';
+    if (!ctx.retained) return { status: 'warn', message: `${hashed} of ${items.length} evidence item(s) carry a content hash; capture not verified (run from a study folder).${notCaptured}` };
+    const retained = ctx.retained;
+    const lost = items.filter((e) => e.sha256 && !retained.has(e.sha256.toLowerCase()));
+    const notKept = lost.length ? ` ${lost.length} of ${items.length} evidence item(s) have a content hash but their bytes are neither in the ledger nor in the study folder: ${lost.map((e) => e.id).join(', ')}.` : '';
+    if (lost.length && lost.length === hashed) return { status: 'fail', message: `None of the component's evidence is kept byte for byte.${notKept}${notCaptured}` };
+    if (unhashed.length || lost.length) return { status: 'warn', message: (notKept + notCaptured).trim() };
+    return { status: 'pass', message: `${items.length} evidence item(s), all kept byte for byte (their bytes are in the ledger or the study folder and match the recorded content hash).` };
   },
 
   contemporaneous_evidence(ctx) {
