@@ -16,6 +16,7 @@ import { runDecide, runQualify } from './qualify.js';
 import { runAudit, runForms, runRefundPacket, runReport, runWorkpapers } from './outputs.js';
 import { runVerify } from './verify.js';
 import { ensureWebBuilt, runServe } from './serve.js';
+import { runIdahoStartup, runIdahoUnitary } from './idaho.js';
 
 const program = new Command();
 program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
@@ -85,6 +86,26 @@ program
   .description('record a qualification decision: the component’s result changes, the log keeps who, when, why and the previous result')
   .action(async (study: string, o: { component: string; result: string; by: string; why: string; at?: string }) => {
     process.exitCode = await runDecide(study, o);
+  });
+
+const idaho = program.command('idaho').description('Idaho over several studies: the start-up election across years, unitary sharing');
+idaho
+  .command('startup')
+  .argument('<studies...>', 'one study folder per tax year of the same taxpayer')
+  .option('--election-year <year>', 'compare as if elected in this year', year)
+  .option('--json', 'print JSON')
+  .description('the irrevocable Idaho start-up election with and without it over the years (IDAPA 35.01.01.721(01))')
+  .action(async (dirs: string[], o: { electionYear?: number; json?: boolean }) => {
+    process.exitCode = await runIdahoStartup(dirs, o);
+  });
+idaho
+  .command('unitary')
+  .argument('<studies...>', 'one study folder per member of the unitary group, same tax year')
+  .option('--share <ids>', 'comma-separated taxpayer ids of the members that elect to share unused credit')
+  .option('--json', 'print JSON')
+  .description('each member computed and limited separately, then elective sharing with the Rule 723 schedule')
+  .action(async (dirs: string[], o: { share?: string; json?: boolean }) => {
+    process.exitCode = await runIdahoUnitary(dirs, o);
   });
 
 program
