@@ -49,6 +49,7 @@ const mb = (p: string) => (statSync(p).size / 1e6).toFixed(0);
 const rows: string[][] = [];
 const line = (name: string, n: number, s: number, extra = '') => rows.push([name, String(n), s.toFixed(2), Math.round(n / s).toLocaleString('en-US'), extra]);
 
+const loadBefore = os.loadavg();
 peak = process.memoryUsage().rss;
 const time = await timed(() => importFile(files.time, { componentMap: files.map, ...(workers !== undefined ? { workers } : {}) }));
 const par = time.v.diagnostics.find((d) => /parallel workers/.test(d.message))?.message ?? 'read sequentially';
@@ -88,7 +89,8 @@ const dd = await timed(async () => {
 line(`duckdb: time entries → ${dd.v.groups} groups`, time.v.stats.rowsRead, dd.s);
 
 const ourHours = time.v.records.time.reduce((a, t) => a + t.hours * MS_PER_HOUR, 0) / MS_PER_HOUR;
-console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 1e9).toFixed(0)} GB, Node ${process.version}; scale ${scale}`);
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 1e9).toFixed(0)} GB, Node ${process.version}; scale ${scale}; load average (1, 5, 15 min) ${load(loadBefore)} before our imports, ${load(os.loadavg())} after DuckDB`);
 const w = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['step', 'rows', 'seconds', 'rows/s', ''][i]!.length));
 const fmt = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ');
 console.log(fmt(['step', 'rows', 'seconds', 'rows/s', '']));
