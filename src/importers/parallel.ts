@@ -124,7 +124,8 @@ export async function tryParallelTime(path: string, opts: ImportOptions & { work
         }
       });
       w.on('error', reject);
-      w.on('exit', (c) => (c !== 0 && c !== 1 ? reject(new Error(`time worker exited with code ${c}`)) : undefined));
+      // After the result this is a no-op (terminate() exits with code 1); before it, the worker failed.
+      w.on('exit', (c) => reject(new Error(`time worker exited with code ${c} before reporting`)));
     });
   });
   // Settle every worker before deciding (a failed one means the sequential path).
