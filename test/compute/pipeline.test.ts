@@ -98,6 +98,12 @@ describe('Sawtooth ML: after line 28', () => {
     expect(q2.cells.carried).toBe(236_000_00 - 141_600_00 - (q2.cells.total as number) + 500_000_00);
     expect(q3.cells.available).toBe(q2.cells.carried);
     for (const row of sched.rows) expect(row.cells.total as number).toBeLessThanOrEqual(row.cells.available as number);
+    // Part 1 of the 2026-Q2 form: the 2024 election with what was taken before, then this year's
+    const l = f.lines as Record<string, { kind: string; value?: unknown }>;
+    expect([l['1e']!.value, l['1f']!.value, l['1g']!.value]).toEqual([236_000_00, 141_600_00, 94_400_00]);
+    expect(l['2e']!.value).toBe(500_000_00);
+    expect(l['6']!.value).toBe(594_400_00);
+    expect(l['12']!.value).toBe(Math.min(l['7']!.value as number, l['11']!.value as number));
   });
 
   it('Section G: listed by descending QREs until 80% is covered; column totals reconcile with Section F', () => {

@@ -4,7 +4,7 @@
  */
 import { explainer, collectFlags, type Val } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
-import { add, formatCents, formatDollars, ZERO, type Cents } from '../../money/cents.js';
+import { add, formatCents, formatDollars, sub, ZERO, type Cents } from '../../money/cents.js';
 import { roundToDollar } from '../../money/rounding.js';
 import { applyRate, rate } from '../../money/rate.js';
 import { taxPeriod, yearBegun, parts } from '../../periods/index.js';
@@ -197,19 +197,48 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   for (const [k, v] of Object.entries(limits.lines)) f6765Lines[k] = v as Val<LineValue>;
   Object.assign(schedules, limits.schedules);
   if (limits.f8974?.kind === 'known') {
-    const q = limits.f8974.value.quarters.find((x) => x.total > 0) ?? limits.f8974.value.quarters[0];
+    // The form of the first quarter in the schedule (Part 1 then shows each election as it stood
+    // before the quarter); every quarter is in schedule f8974
+    const q = limits.f8974.value.quarters[0];
     if (q) {
       const ex = (l: string) => {
         const e = explainer(`us.federal.f8974.line${l}`, `Form 8974 line ${l} (${q.quarter}; every quarter in schedule f8974)`, [{ title: 'Form 8974 (Rev. December 2024)' }]);
         e.child(limits.f8974!.why);
         return e;
       };
-      forms.f8974 = formOf(law, 'f8974', period, {
-        quarter: ex('quarter').known(q.quarter),
-        '7': ex('7').known(q.available),
-        '12': ex('12').known(q.socialSecurity),
-        '17': ex('17').known(q.total),
+      const elections = [
+        ...study.history
+          .filter((h) => h.payrollElection?.returnFiled !== undefined)
+          .sort((a, b) => (a.period.start < b.period.start ? -1 : 1))
+          .map((h) => ({ end: h.period.end, filed: h.payrollElection!.returnFiled!, amount: h.payrollElection!.amount, used: h.payrollElection!.usedToDate ?? ZERO })),
+        ...(limits.lines['36']?.kind === 'known' && study.taxFacts.returnFiledDate
+          ? [{ end: period.end, filed: study.taxFacts.returnFiledDate, amount: limits.lines['36'].value as Cents, used: ZERO }]
+          : []),
+      ]
+        // elections whose credit is used up are no longer listed
+        .filter((el) => el.amount > el.used)
+        .slice(-5);
+      const lines: Record<string, Val<LineValue>> = { quarter: ex('quarter').known(q.quarter) };
+      let l6 = ZERO;
+      elections.forEach((el, i) => {
+        const n = String(i + 1);
+        const rem = el.amount > el.used ? sub(el.amount, el.used) : ZERO;
+        lines[`${n}a`] = ex(`${n}a`).known(el.end);
+        lines[`${n}b`] = ex(`${n}b`).known(study.taxpayer.entityType === 'c_corporation' ? 'Form 1120' : study.taxpayer.entityType === 's_corporation' ? 'Form 1120-S' : study.taxpayer.entityType === 'partnership' ? 'Form 1065' : 'income tax return');
+        lines[`${n}c`] = ex(`${n}c`).known(el.filed);
+        lines[`${n}d`] = ex(`${n}d`).known(study.taxFacts.payrollCreditOtherEin ?? study.taxpayer.ein ?? '');
+        lines[`${n}e`] = ex(`${n}e`).known(roundToDollar(el.amount));
+        lines[`${n}f`] = ex(`${n}f`).known(roundToDollar(el.used));
+        lines[`${n}g`] = ex(`${n}g`).known(roundToDollar(rem));
+        l6 = add(l6, roundToDollar(rem));
       });
+      lines['6'] = ex('6').known(l6);
+      lines['7'] = ex('7').known(roundToDollar(q.available));
+      const ss = study.taxFacts.payrollTaxes?.find((x) => x.quarter === q.quarter)?.socialSecurity;
+      lines['11'] = ss === undefined ? ex('11').unknown([`taxFacts.payrollTaxes.${q.quarter}.socialSecurity`]) : ex('11').known(roundToDollar(ss));
+      lines['12'] = ex('12').known(roundToDollar(q.socialSecurity));
+      lines['17'] = ex('17').known(roundToDollar(q.total));
+      forms.f8974 = formOf(law, 'f8974', period, lines);
     }
   }
 
