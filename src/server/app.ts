@@ -5,7 +5,7 @@
  * the route tests are generated from the same list, so a route cannot exist undocumented or
  * untested for tenant isolation.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Hono, type Context } from 'hono';
@@ -19,6 +19,7 @@ import { renderText } from '../explain/index.js';
 import type { ImportKind } from '../importers/index.js';
 import { addMembership, checkLogin, createSession, createUser, deleteSession, firmUsers, sessionUser, sha256, randomToken, userById, type User } from './auth/accounts.js';
 import { LoginLimiter, type RateLimitConfig } from './auth/ratelimit.js';
+import { createClient, createEmptyStudy, createStudyFromZip, createTaxpayer } from './engagements.js';
 import { ApiError, badRequest, forbidden, notFound, toHttp } from './errors.js';
 import type { DownloadProvider } from './extensions.js';
 import { ImportJobs, previewImport } from './imports.js';
@@ -253,6 +254,55 @@ export const routes: RouteDef[] = [
       await addMembership(deps.ws.db, id, firmId, b.role, b.clientId);
       await deps.ws.audit({ firmId, userId: user!.id, action: 'user.add', target: `user:${id}`, after: { email: b.email, role: b.role, clientId: b.clientId ?? null } });
       return json(c, { id, email: b.email.toLowerCase(), role: b.role }, 201);
+    },
+  },
+  // ── new engagements ──
+  {
+    method: 'POST',
+    path: '/api/firms/:firmId/clients',
+    summary: 'Create a client of the firm (the id is made from the name when not given)',
+    tag: 'firms',
+    guard: { firm: 'engagement.create' },
+    body: S.NewClientBody,
+    handler: async ({ c, user, deps, body }) => json(c, await createClient(deps.ws, user!, c.req.param('firmId')!, body as z.infer<typeof S.NewClientBody>), 201),
+  },
+  {
+    method: 'POST',
+    path: '/api/firms/:firmId/clients/:clientId/taxpayers',
+    summary: "Create a taxpayer of a client: name, EIN, entity type and the states it files or does research in",
+    tag: 'firms',
+    guard: { firm: 'engagement.create' },
+    body: S.NewTaxpayerBody,
+    handler: async ({ c, user, deps, body }) => json(c, await createTaxpayer(deps.ws, user!, c.req.param('firmId')!, c.req.param('clientId')!, body as z.output<typeof S.NewTaxpayerBody>), 201),
+  },
+  {
+    method: 'POST',
+    path: '/api/firms/:firmId/clients/:clientId/taxpayers/:taxpayerId/studies',
+    summary: 'Create an empty tax-year study for a taxpayer (the `rdcredit init` templates), with pass-through owners if any',
+    tag: 'firms',
+    guard: { firm: 'engagement.create' },
+    body: S.NewStudyBody,
+    handler: async ({ c, user, deps, body }) =>
+      json(c, await createEmptyStudy(deps.ws, user!, c.req.param('firmId')!, c.req.param('clientId')!, c.req.param('taxpayerId')!, body as z.infer<typeof S.NewStudyBody>), 201),
+  },
+  {
+    method: 'POST',
+    path: '/api/firms/:firmId/clients/:clientId/taxpayers/:taxpayerId/studies/upload',
+    summary: 'Create a tax-year study from a study folder uploaded as a ZIP (raw body or multipart); an error answers 400 with the diagnostics (file, row, column) and saves nothing',
+    tag: 'firms',
+    guard: { firm: 'engagement.create' },
+    query: S.StudyUploadQuery,
+    upload: true,
+    handler: async ({ c, user, deps, query }) => {
+      const q = query as z.infer<typeof S.StudyUploadQuery>;
+      const max = deps.opts.maxUploadBytes ?? 512 * 2 ** 20;
+      const { path } = await uploadOf(c, deps.jobs, q.name ?? 'study.zip', max);
+      try {
+        const bytes = new Uint8Array(readFileSync(path));
+        return json(c, await createStudyFromZip(deps.ws, user!, c.req.param('firmId')!, c.req.param('clientId')!, c.req.param('taxpayerId')!, bytes, q, max), 201);
+      } finally {
+        rmSync(path, { force: true });
+      }
     },
   },
   // ── studies ──

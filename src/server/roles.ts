@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'signoff.technical_review',
   'signoff.signing',
   'audit.read',
+  /** Open a new engagement: create a client, a taxpayer and a tax-year study. */
+  'engagement.create',
   'firm.admin',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -25,7 +27,7 @@ const ALL_READ: Permission[] = ['study.read', 'interview.read', 'audit.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Everything but the reviewer's and the signing CPA's sign-offs (segregation of duties).
   firm_admin: PERMISSIONS.filter((p) => p !== 'signoff.technical_review' && p !== 'signoff.signing'),
-  preparer: [...ALL_READ, 'study.edit', 'interview.answer', 'evidence.upload', 'comment.write', 'signoff.preparer'],
+  preparer: [...ALL_READ, 'study.edit', 'engagement.create', 'interview.answer', 'evidence.upload', 'comment.write', 'signoff.preparer'],
   technical_reviewer: [...ALL_READ, 'comment.write', 'signoff.technical_review'],
   signing_cpa: [...ALL_READ, 'comment.write', 'signoff.signing'],
   client_contributor: ['interview.read', 'interview.answer', 'evidence.upload'],

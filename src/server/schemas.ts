@@ -74,3 +74,50 @@ export const EvidenceQuery = z
   .strict();
 
 export const ExplainQuery = z.object({ form: z.string().regex(/^[a-z0-9-]+$/).optional(), line: z.string().regex(/^[0-9A-Za-z]+$/).optional(), rule: z.string().max(200).optional() }).strict();
+
+// ── new engagements: client → taxpayer → tax-year study ──
+
+/** A short id: lowercase letters, digits and hyphens (given, or made from the name). */
+export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and hyphens (up to 63), starting with a letter or digit');
+export const ENTITY_TYPES = ['c_corporation', 's_corporation', 'partnership', 'sole_proprietorship', 'estate_or_trust', 'tax_exempt'] as const;
+const StateCode = z.string().regex(/^[A-Z]{2}$/, 'a USPS state code such as ID');
+
+export const NewClientBody = z.object({ id: Slug.optional(), name: z.string().trim().min(1).max(200) }).strict();
+
+export const NewTaxpayerBody = z
+  .object({
+    id: Slug.optional(),
+    name: z.string().trim().min(1).max(200),
+    ein: z.string().regex(/^\d{2}-\d{7}$/, 'an EIN as 12-3456789').optional(),
+    entityType: z.enum(ENTITY_TYPES),
+    states: z.array(StateCode).max(60).default([]),
+  })
+  .strict();
+
+const ShareString = z.string().regex(/^(0(\.\d+)?|1(\.0+)?|\d+\/\d+)$/, 'a share as a decimal ("0.6") or a fraction ("3/5")');
+export const OwnerBody = z
+  .object({
+    id: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    entityType: z.enum([...ENTITY_TYPES, 'individual']),
+    share: ShareString,
+    tin: z.string().max(20).optional(),
+  })
+  .strict();
+
+export const NewStudyBody = z
+  .object({
+    id: Slug.optional(),
+    title: z.string().min(1).max(300).optional(),
+    /** Calendar tax year (default) … */
+    year: z.number().int().min(2000).max(2100).optional(),
+    /** … or a fiscal period. */
+    period: z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict().optional(),
+    /** Pass-through owners and their shares (S corporations, partnerships, estates and trusts). */
+    owners: z.array(OwnerBody).max(500).optional(),
+  })
+  .strict()
+  .refine((b) => (b.year === undefined) !== (b.period === undefined), { message: 'give year or period (one of them)', path: ['year'] })
+  .refine((b) => !b.period || b.period.start <= b.period.end, { message: 'the period ends before it starts', path: ['period'] });
+
+export const StudyUploadQuery = z.object({ id: Slug.optional(), name: z.string().min(1).max(255).optional() }).strict();

@@ -9,7 +9,7 @@ import type { Cents } from '../money/cents.js';
 import { rateToDecimal, type Rate } from '../money/rate.js';
 import { roundToDollar } from '../money/rounding.js';
 import { computeEmployeeWages, section3401Wages } from '../study/compute/wages.js';
-import type { EmployeeResult, FormResult, LineValue, StudyResult } from '../study/compute/result.js';
+import type { EmployeeResult, FormResult, LineValue, Schedule, StudyResult } from '../study/compute/result.js';
 import type { Study } from '../study/model.js';
 
 export interface JsonVal {
@@ -80,7 +80,14 @@ export function resultJson(r: StudyResult) {
     flags: r.flags,
     missing: r.missing,
     notes: r.notes,
+    // The pass-through owners' schedules (federal "owners" and each state's "owners.<state>"), when the study has owners.
+    ...(ownerSchedules(r) ? { schedules: ownerSchedules(r) } : {}),
   };
+}
+
+function ownerSchedules(r: StudyResult): Record<string, Schedule> | undefined {
+  const e = Object.entries(r.schedules ?? {}).filter(([k]) => k === 'owners' || k.startsWith('owners.'));
+  return e.length ? Object.fromEntries(e) : undefined;
 }
 export type ResultJson = ReturnType<typeof resultJson>;
 

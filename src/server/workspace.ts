@@ -16,6 +16,7 @@ import type { ComponentInterview, Elections, EvidenceItem, QualificationDecision
 import type { QualificationReport } from '../study/qualify/types.js';
 import type { Queryable, Store } from '../store/index.js';
 import type { User } from './auth/accounts.js';
+import { taxpayersByClient } from './engagements.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import type { Extensions } from './extensions.js';
 import { can, ROLE_PERMISSIONS, type Permission, type Role } from './roles.js';
@@ -105,9 +106,10 @@ export class Workspace {
   async clients(firmId: string, onlyClient?: string) {
     const rows = await this.db.query<{ id: string; name: string | null }>('select id, name from client where firm_id = $1 order by id', [firmId]);
     const studies = await this.store.listStudies({ firmId });
+    const taxpayers = await taxpayersByClient(this, firmId);
     return rows
       .filter((c) => onlyClient === undefined || c.id === onlyClient)
-      .map((c) => ({ id: c.id, name: c.name ?? c.id, studies: studies.filter((s) => (s.clientId ?? '') === c.id) }));
+      .map((c) => ({ id: c.id, name: c.name ?? c.id, taxpayers: taxpayers.get(c.id) ?? [], studies: studies.filter((s) => (s.clientId ?? '') === c.id) }));
   }
 
   // ── the working copy ───────────────────────────────────────────────────────
