@@ -14,6 +14,8 @@ import { renderReportHtml, renderReportPdf } from '../reports/report/index.js';
 import { writeWorkpapers } from '../reports/workpapers/index.js';
 import { openStore } from '../store/index.js';
 import { computeStudy } from '../study/compute/index.js';
+import { evidenceFiles, keptShas, retainedEvidence, type RetainedEvidence } from '../study/evidence-files.js';
+import { qualifyStudy } from '../study/qualify/index.js';
 import type { StudyResult } from '../study/compute/result.js';
 import type { Study } from '../study/model.js';
 import { loadStudyOrReport } from './compute.js';
@@ -30,6 +32,15 @@ function computeOrReport(dir: string): Computed | undefined {
     return undefined;
   }
   return { study, result: computeStudy(loadLaw(), study) };
+}
+
+/**
+ * The result with its qualification judged on the evidence bytes actually kept (computeStudy does
+ * not see the study folder). Drop this once ComputeOptions carries `retainedEvidence`.
+ */
+function withRetained(c: Computed, law: ReturnType<typeof loadLaw>, r: RetainedEvidence): Computed {
+  if (!c.result.qualification) return c;
+  return { study: c.study, result: { ...c.result, qualification: qualifyStudy(c.study, { law, retained: r.retained, evidenceProblems: r.problems }) } };
 }
 
 function write(path: string, data: Uint8Array | string): void {
@@ -117,10 +128,16 @@ export async function runRefundPacket(dir: string, opts: { json?: boolean; csv?:
 }
 
 export async function runAudit(dir: string, opts: { out: string; db?: string; preparedBy?: string }): Promise<number> {
-  const c = computeOrReport(dir);
-  if (!c) return 2;
+  const computed = computeOrReport(dir);
+  if (!computed) return 2;
   const law = loadLaw();
   const ledger = await studyLedger(dir, opts.db);
+  // The evidence bytes: the study folder's files that hash to their items' SHA-256, and the
+  // ledger's blobs. The readiness check "Raw inputs retained" is judged on exactly these.
+  const folder = evidenceFiles(dir, computed.study);
+  for (const p of folder.problems) console.error(`warning: ${p.message}`);
+  const retained = retainedEvidence(dir, computed.study, keptShas(ledger?.entries ?? [], (sha) => ledger?.blobs.get(sha)));
+  const c = withRetained(computed, law, retained);
   const forms: Record<string, Uint8Array | string> = {};
   for (const fmt of ['json', 'csv', 'pdf'] as const) for (const f of await renderForms(c.result, c.study, fmt, { law })) forms[f.name] = f.data as Uint8Array | string;
   const packet = buildRefundPacket(c.study, c.result, c.result.qualification ? { qualification: c.result.qualification } : {});
@@ -133,6 +150,7 @@ export async function runAudit(dir: string, opts: { out: string; db?: string; pr
     refund: { 'refund-packet.json': JSON.stringify(packet, null, 2), 'refund-packet.md': refundPacketMarkdown(packet), 'refund-packet.csv': refundPacketCsv(packet) },
     ledger: { entries: ledger?.entries ?? [], blob: (sha) => ledger?.blobs.get(sha) },
     ...(c.study.evidence ? { evidence: c.study.evidence } : {}),
+    evidenceFiles: folder.files,
     createdAt: new Date().toISOString(),
     ...(opts.preparedBy ? { preparedBy: opts.preparedBy } : {}),
   });

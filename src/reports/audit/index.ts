@@ -1,7 +1,8 @@
 /**
  * The audit file (docs/audit-file.md): one zip an examiner can take away and check without
  * rdcredit — the study report (PDF, HTML), the forms, the workpapers, the evidence ledger manifest
- * and the raw imported files byte for byte, the result as JSON, a README, and a MANIFEST with the
+ * and the raw imported files byte for byte, the study folder's evidence files (evidence/…), the
+ * result as JSON, a README, and a MANIFEST with the
  * SHA-256 of every member and a root hash over the list.
  *
  *   const zip = buildAuditFile({ result, reportPdf, reportHtml, forms, workpapers, ledger, createdAt });
@@ -22,6 +23,7 @@ export const MANIFEST_SHA256 = 'MANIFEST.sha256';
 export const README = 'README.txt';
 export const LEDGER_MANIFEST = 'ledger/manifest.json';
 export const LEDGER_CSV = 'ledger/manifest.csv';
+export const EVIDENCE_DIR = 'evidence/';
 
 export interface AuditParts {
   result: StudyResult;
@@ -38,9 +40,21 @@ export interface AuditParts {
   ledger: { entries: readonly LedgerEntry[]; blob(sha256: string): Uint8Array | undefined };
   /** Evidence items of the study (for the manifest: what each ledger item is). */
   evidence?: readonly EvidenceItem[];
+  /**
+   * The study folder's evidence files, byte for byte (each already checked against the SHA-256 its
+   * item records: evidenceFiles in src/study/evidence-files.ts). `path` is the item's uri inside the
+   * study folder. Each is stored as `evidence/<path>` unless the ledger already holds the same bytes.
+   */
+  evidenceFiles?: readonly AuditEvidenceFile[];
   /** ISO timestamp written into the manifest (default: none, so equal inputs give equal bytes). */
   createdAt?: string;
   preparedBy?: string;
+}
+
+export interface AuditEvidenceFile {
+  sha256: string;
+  path: string;
+  bytes: Uint8Array;
 }
 
 export interface ManifestFile {
@@ -87,8 +101,8 @@ export interface LedgerManifest {
   format: 'rdcredit-ledger-manifest-v1';
   head: string;
   entries: LedgerManifestEntry[];
-  /** Evidence items of the study, with their ledger entry when captured. */
-  evidence: { id: string; kind: string; title: string; sha256?: string; capturedAt?: string; claimedDate?: string; ledgerSeq?: number; componentIds: string[]; employeeIds: string[]; uri?: string }[];
+  /** Evidence items of the study, with their ledger entry when captured and `path`, where their bytes are in this zip (ledger/files/… or evidence/…). */
+  evidence: { id: string; kind: string; title: string; sha256?: string; capturedAt?: string; claimedDate?: string; ledgerSeq?: number; componentIds: string[]; employeeIds: string[]; uri?: string; path?: string }[];
 }
 
 const enc = (x: Uint8Array | string): Uint8Array => (typeof x === 'string' ? strToU8(x) : x);
@@ -104,6 +118,16 @@ export function rootHashOf(files: readonly ManifestFile[]): string {
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 120) || 'file';
+}
+
+/** A zip path for an evidence file: its path in the study folder under evidence/ (no "evidence/evidence/"), each segment made safe. */
+function evidenceZipPath(path: string): string {
+  const segs = path
+    .split(/[\\/]+/)
+    .filter((x) => x !== '' && x !== '.')
+    .map((x) => (x === '..' ? '_' : safeName(x)));
+  if (segs[0] === 'evidence') segs.shift();
+  return EVIDENCE_DIR + (segs.join('/') || 'file');
 }
 
 function csvCell(v: unknown): string {
@@ -123,6 +147,7 @@ function readme(parts: AuditParts, members: string[]): string {
     if (p === LEDGER_MANIFEST) return 'the evidence ledger: every entry with seq, SHA-256, previous hash, entry hash, capture time and claimed date';
     if (p === LEDGER_CSV) return 'the same ledger entries as CSV';
     if (p.startsWith('ledger/files/')) return 'a raw imported file or evidence item, byte for byte as received';
+    if (p.startsWith(EVIDENCE_DIR)) return 'an evidence item from the study folder, byte for byte; its SHA-256 is the one its item records';
     if (p === 'result/result.json') return 'the computed result (QREs, credits, every form line, review flags, missing information)';
     return '';
   };
@@ -149,7 +174,8 @@ function readme(parts: AuditParts, members: string[]): string {
     '         claimedDate or null, sha256, size, firmId or null, studyId or null] (no spaces);',
     '       - the file at "path" hashes to sha256 and has "size" bytes.',
     '     receivedAt is when rdcredit captured the item; claimedDate is the date the item claims for itself.',
-    '  5. Or run:  rdcredit verify <this zip>   (prints a pass/fail line for each check).',
+    `  5. Each evidence item in ${LEDGER_MANIFEST} with a "path": the file at that path hashes to the item\'s sha256.`,
+    '  6. Or run:  rdcredit verify <this zip>   (prints a pass/fail line for each check).',
     '',
     'Amounts in the forms are whole dollars; "unknown" (or null in JSON) means a fact is missing and is listed',
     'under "missing" in result/result.json — it is never a zero.',
@@ -196,6 +222,17 @@ export function buildAuditFile(parts: AuditParts): Uint8Array {
       ...(ev?.length ? { evidenceIds: ev } : {}),
     });
   }
+  // The study folder's evidence files whose bytes the ledger does not already hold.
+  const evidenceRaw: [string, Uint8Array][] = [];
+  const taken = new Set<string>();
+  for (const f of [...(parts.evidenceFiles ?? [])].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (seen.has(f.sha256)) continue;
+    let path = evidenceZipPath(f.path);
+    if (taken.has(path)) path = evidenceZipPath(`${f.sha256.slice(0, 12)}-${f.path.replace(/[\\/]+/g, '_')}`);
+    taken.add(path);
+    seen.set(f.sha256, path);
+    evidenceRaw.push([path, f.bytes]);
+  }
   const head = parts.ledger.entries.length ? parts.ledger.entries[parts.ledger.entries.length - 1]!.hash : GENESIS_HASH;
   const seqOf = new Map(parts.ledger.entries.map((e) => [e.sha256, e.seq]));
   const lm: LedgerManifest = {
@@ -213,6 +250,7 @@ export function buildAuditFile(parts: AuditParts): Uint8Array {
       componentIds: e.componentIds,
       employeeIds: e.employeeIds,
       ...(e.uri ? { uri: e.uri } : {}),
+      ...(e.sha256 && seen.has(e.sha256) ? { path: seen.get(e.sha256)! } : {}),
     })),
   };
   files.push([LEDGER_MANIFEST, strToU8(JSON.stringify(lm, null, 2) + '\n')]);
@@ -220,6 +258,7 @@ export function buildAuditFile(parts: AuditParts): Uint8Array {
   const csv = [cols.join(','), ...entries.map((e) => cols.map((c) => csvCell(c === 'evidenceIds' ? e.evidenceIds?.join(' ') : e[c])).join(','))].join('\n') + '\n';
   files.push([LEDGER_CSV, strToU8(csv)]);
   files.push(...raw);
+  files.push(...evidenceRaw);
   files.push(['result/result.json', strToU8(JSON.stringify(toJsonDocument(parts.result), null, 2) + '\n')]);
 
   const members = [README, ...files.map(([p]) => p)];
@@ -257,7 +296,8 @@ export type AuditProblemKind =
   | 'order'
   | 'ledger_manifest'
   | 'ledger'
-  | 'ledger_head';
+  | 'ledger_head'
+  | 'evidence_file';
 
 export interface AuditProblem {
   kind: AuditProblemKind;
@@ -371,6 +411,14 @@ export function verifyAuditFile(bytes: Uint8Array, opts: { expectedRootHash?: st
       return p ? zip[p] : undefined;
     }, { expectedHead: manifest.ledgerHead });
     check(`evidence ledger chain (${entries.length} entries)`, v.problems.map((p) => ({ kind: p.kind === 'head_mismatch' ? ('ledger_head' as const) : ('ledger' as const), path: LEDGER_MANIFEST, message: `ledger: ${p.message}` })));
+    const items = Array.isArray(lm.evidence) ? lm.evidence.filter((e) => e.path) : [];
+    const evProblems: AuditProblem[] = [];
+    for (const e of items) {
+      const b = zip[e.path!];
+      if (!b) evProblems.push({ kind: 'evidence_file', path: e.path!, message: `evidence ${e.id}: ${e.path} is not in the zip` });
+      else if (sha256Hex(b) !== e.sha256) evProblems.push({ kind: 'evidence_file', path: e.path!, message: `evidence ${e.id}: ${e.path} does not hash to the item's recorded SHA-256 (changed)` });
+    }
+    check(`evidence files match their items' SHA-256 (${items.length} items)`, evProblems);
   }
   return { ok: problems.length === 0, problems, checks, manifest };
 }
