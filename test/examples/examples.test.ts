@@ -10,6 +10,8 @@
  * exist but the direct supervision must be shown). That is 93/100 and 97/100. One failed check of
  * weight 3 on top of those warnings would give 85 and 88: below 90. So 90 separates "only the
  * expected warnings" from "a weighty check fails"; the test also asserts that no check fails.
+ * The reports are made through the study-folder path (retainedEvidence), as `rdcredit qualify`
+ * does, so raw_inputs (weight 3) passes only because every evidence file is there and matches.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -17,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildExample, buildStudy } from '../../examples/sawtooth-ml/generate.js';
 import { loadLaw } from '../../src/law/index.js';
+import { retainedEvidence } from '../../src/study/evidence-files.js';
 import { readStudyFolder } from '../../src/study/folder/index.js';
 import type { Study } from '../../src/study/model.js';
 import { loadQualificationData, qualifyStudy, type QualificationReport } from '../../src/study/qualify/index.js';
@@ -81,7 +84,10 @@ function load(folder: string): { study: Study; report: QualificationReport } {
   if (!v) {
     const r = readStudyFolder(EX(folder));
     if (!r.study) throw new Error(`${folder}: ${JSON.stringify(r.diagnostics)}`);
-    v = { study: r.study, report: qualifyStudy(r.study, { law, data }) };
+    // Through the study-folder path, as `rdcredit qualify` runs it: the evidence bytes are checked
+    // against their hashes, so "Raw inputs retained" can pass (without the folder it only warns).
+    const kept = retainedEvidence(EX(folder), r.study);
+    v = { study: r.study, report: qualifyStudy(r.study, { law, data, retained: kept.retained, evidenceProblems: kept.problems }) };
     loaded.set(folder, v);
   }
   return v;
