@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '..', '..');
@@ -67,6 +69,21 @@ describe('rdcredit outputs and verify', () => {
     expect(w.status).toBe(1);
     expect(w.stdout).toMatch(/NOT VERIFIED|FAIL/);
   }, 240_000);
+
+  it('the audit file holds every evidence file of the study folder, and its readiness sees them as kept', () => {
+    const members = unzipSync(readFileSync(join(tmp, 'audit.zip')));
+    const lm = JSON.parse(strFromU8(members['ledger/manifest.json']!)) as { evidence: { id: string; sha256?: string; uri?: string; path?: string }[] };
+    const items = lm.evidence.filter((e) => e.uri?.startsWith('evidence/'));
+    expect(items.length).toBe(11);
+    for (const e of items) {
+      expect(e.path, e.id).toBe(e.uri);
+      expect(createHash('sha256').update(members[e.path!]!).digest('hex'), e.id).toBe(e.sha256);
+      expect(Buffer.from(members[e.path!]!).equals(readFileSync(join(study, e.uri!))), e.id).toBe(true);
+    }
+    const result = JSON.parse(strFromU8(members['result/result.json']!)) as { qualification: { components: { componentId: string; readiness: { checks: { id: string; status: string; message: string }[] } }[] } };
+    const raw = result.qualification.components.find((c) => c.componentId === 'A')!.readiness.checks.find((k) => k.id === 'raw_inputs')!;
+    expect(raw.status, raw.message).toBe('pass');
+  });
 
   it('a change to a raw file kept in the study’s ledger is caught by verify', () => {
     const dir = join(study, '.rdcredit', 'ledger', 'blobs');
