@@ -6,7 +6,7 @@
  * no rule matches go to a `mixed` bucket with an unknown research share, for review. Tax lines are
  * left out; credits, refunds and discounts are kept as separate (negative) lines.
  */
-import { cents } from '../money/cents.js';
+import { cents, finesToCents, parseMoneyFine } from '../money/cents.js';
 import type { ComputerCost } from '../study/model.js';
 import type { ImportContext } from './context.js';
 import type { Row } from './csv.js';
@@ -58,6 +58,8 @@ interface Agg {
   month: string;
   bucket: Bucket;
   cents: number;
+  /** Exact sum in 10^-10 dollars (lines below a cent add up before the one rounding). */
+  fine: bigint;
   n: number;
 }
 
@@ -150,12 +152,13 @@ export class CloudProcessor {
     const key = `${vendor}|${rule?.component ?? ''}|${use}|${rule?.researchShare ?? ''}|${month}|${bucket}`;
     let a = this.agg.get(key);
     if (!a) {
-      a = { vendor, use, month: month!, bucket, cents: 0, n: 0 };
+      a = { vendor, use, month: month!, bucket, cents: 0, fine: 0n, n: 0 };
       if (rule?.component) a.component = rule.component;
       if (rule?.researchShare) a.share = rule.researchShare;
       this.agg.set(key, a);
     }
     a.cents += cost as number;
+    a.fine += parseMoneyFine(costText, { decimalComma: this.profile.formats.decimalComma });
     a.n++;
     this.ctx.rowsUsed++;
   }
@@ -171,7 +174,7 @@ export class CloudProcessor {
           id: `cloud-${a.vendor}-${a.component ?? 'none'}-${a.use}-${a.month}-${a.bucket}`.replace(/[^A-Za-z0-9_.-]+/g, '_'),
           vendor: a.vendor,
           description: `${a.vendor} ${a.bucket === 'credit' ? 'credits/refunds/discounts' : 'usage'} ${a.month}, ${a.component ?? 'no component'}, ${a.use} (${a.n} lines)`,
-          amount: cents(a.cents),
+          amount: finesToCents(a.fine),
           use: a.use,
           date: `${a.month}-01` as ComputerCost['date'] & string,
           source: { file: src.file, sha256: src.sha256, note: `${a.n} lines` },

@@ -58,7 +58,7 @@ export function parseDate(text: string, formats: readonly DateFormat[], zoneOffs
   return bad(expected);
 }
 
-const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
 export interface Timestamp {
   /** Milliseconds since the epoch (UTC); for a timestamp without a zone, as if it were UTC. */
@@ -77,7 +77,7 @@ export interface Timestamp {
  */
 export function parseTimestamp(text: string, zoneOffsetMinutes?: number): Timestamp | Bad {
   const m = TS.exec(text.trim());
-  const expected = 'an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][.fff][Z|±HH:MM|±HHMM])';
+  const expected = 'an ISO 8601 timestamp (YYYY-MM-DDTHH:MM[:SS][.fff][Z|UTC|±HH:MM|±HHMM])';
   if (!m) return bad(expected);
   const [y, mo, d, h, mi] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!];
   const s = m[6] ? +m[6] : 0;
@@ -86,7 +86,8 @@ export function parseTimestamp(text: string, zoneOffsetMinutes?: number): Timest
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   let offset: number | undefined;
   const z = m[8];
-  if (z === 'Z') offset = 0;
+  // "UTC" is how BigQuery writes timestamps into a CSV export (GCP billing)
+  if (z === 'Z' || z === 'UTC') offset = 0;
   else if (z) {
     const sign = z[0] === '-' ? -1 : 1;
     const digits = z.slice(1).replace(':', '');

@@ -49,6 +49,36 @@ export function parseMoney(text: string, opts: { decimalComma?: boolean } = {}):
   return cents(negative ? -c : c);
 }
 
+/** Units of an amount below the cent: 10^-10 dollars (cloud bills carry up to 10 decimals). */
+export const FINE_PER_CENT = 100_000_000n;
+
+/**
+ * Parses a decimal amount exactly to 10^-10 dollars (same syntax as parseMoney), for bills whose
+ * lines are fractions of a cent: sum the fine units, round once with `finesToCents`.
+ */
+export function parseMoneyFine(text: string, opts: { decimalComma?: boolean } = {}): bigint {
+  let s = text.trim();
+  if (opts.decimalComma) s = s.replace(/\./g, '').replace(',', '.');
+  const m = MONEY_RE.exec(s);
+  if (!m || (m[4] === '' && (m[5] === undefined || m[5] === ''))) throw new MoneyError(`not an amount of money: "${text}"`);
+  if (Boolean(m[1]) !== Boolean(m[6])) throw new MoneyError(`unbalanced parentheses in amount: "${text}"`);
+  if (m[2] && m[3]) throw new MoneyError(`two minus signs in amount: "${text}"`);
+  const negative = Boolean(m[1]) !== Boolean(m[2] || m[3]);
+  const whole = BigInt((m[4] ?? '').replace(/,/g, '') || '0');
+  const frac = m[5] ?? '';
+  let f = whole * 100n * FINE_PER_CENT + BigInt((frac + '0000000000').slice(0, 10));
+  if (frac.length > 10 && frac[10]! >= '5') f += 1n;
+  return negative ? -f : f;
+}
+
+/** Fine units to cents, half away from zero (the rounding parseMoney applies). */
+export function finesToCents(f: bigint): Cents {
+  const neg = f < 0n;
+  const a = neg ? -f : f;
+  const c = a / FINE_PER_CENT + (a % FINE_PER_CENT >= FINE_PER_CENT / 2n ? 1n : 0n);
+  return cents(neg ? -c : c);
+}
+
 export function add(...xs: Cents[]): Cents {
   let t = 0;
   for (const x of xs) t += x;
