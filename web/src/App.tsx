@@ -3,6 +3,10 @@ import { api, ApiError, type Client, type Me } from './api';
 import { Login } from './pages/Login';
 import { StudyPage } from './pages/Study';
 import { QuickCheck } from './pages/QuickCheck';
+import { NewEngagement } from './pages/NewEngagement';
+
+/** Roles that may open a new engagement (src/server/roles.ts, engagement.create); the server checks again. */
+const CREATORS = new Set(['firm_admin', 'preparer']);
 
 /** Hash routes: #/ (home), #/studies/<id>/<tab>. */
 function useHash(): string {
@@ -97,6 +101,11 @@ export function App() {
             <section>
               <h1>Clients</h1>
               <p className="muted">Choose a client's tax year on the left to see its credits, forms, people, components and review.</p>
+              {Object.entries(clients)
+                .filter(([firmId]) => CREATORS.has(role(firmId)))
+                .map(([firmId, list]) => (
+                  <NewEngagement key={firmId} firmId={firmId} clients={list} onChanged={load} />
+                ))}
               <table>
                 <thead>
                   <tr>

@@ -34,10 +34,35 @@ export interface StudySummary {
   /** What the user's role may do in this study (src/server/roles.ts). */
   permissions: string[];
 }
+export interface Taxpayer {
+  id: string;
+  name: string;
+  ein?: string;
+  entityType: string;
+  states: string[];
+}
 export interface Client {
   id: string;
   name: string;
+  /** Taxpayers registered for the client (older servers may not send them). */
+  taxpayers?: Taxpayer[];
   studies: StudySummary[];
+}
+export interface Owner {
+  id: string;
+  name: string;
+  entityType: string;
+  share: string;
+}
+export type CellValue = string | number | boolean | null;
+export interface Schedule {
+  id: string;
+  title: string;
+  citation: Citation[];
+  columns: { key: string; label: string; kind: 'money' | 'rate' | 'text' | 'count' | 'hours' | 'date' | 'flag' }[];
+  rows: { cells: Record<string, CellValue>; source?: string }[];
+  totals?: Record<string, CellValue>;
+  notes?: string[];
 }
 export interface Citation {
   title: string;
@@ -111,6 +136,8 @@ export interface Result {
   forms: Record<string, Form>;
   flags: Flag[];
   missing: string[];
+  /** The pass-through owners' schedules ("owners", "owners.id"), when the study has owners. */
+  schedules?: Record<string, Schedule>;
 }
 export interface Explanation {
   rule: string;
@@ -371,6 +398,18 @@ export const api = {
   me: () => call<Me>('GET', '/api/me'),
   clients: (firmId: string) => call<{ clients: Client[] }>('GET', `/api/firms/${enc(firmId)}/clients`),
   studies: () => call<{ studies: StudySummary[] }>('GET', '/api/studies'),
+  createClient: (firmId: string, name: string) => call<{ id: string; name: string }>('POST', `/api/firms/${enc(firmId)}/clients`, { name }),
+  createTaxpayer: (firmId: string, clientId: string, t: { name: string; ein?: string; entityType: string; states: string[] }) =>
+    call<Taxpayer>('POST', `/api/firms/${enc(firmId)}/clients/${enc(clientId)}/taxpayers`, t),
+  createStudy: (firmId: string, clientId: string, taxpayerId: string, b: { year: number; title?: string; owners?: Owner[] }) =>
+    call<{ id: string; title: string }>('POST', `/api/firms/${enc(firmId)}/clients/${enc(clientId)}/taxpayers/${enc(taxpayerId)}/studies`, b),
+  uploadStudy: (firmId: string, clientId: string, taxpayerId: string, file: File, id?: string) =>
+    call<{ id: string; title: string; diagnostics: Diagnostic[] }>(
+      'POST',
+      `/api/firms/${enc(firmId)}/clients/${enc(clientId)}/taxpayers/${enc(taxpayerId)}/studies/upload?name=${enc(file.name)}${id ? `&id=${enc(id)}` : ''}`,
+      undefined,
+      { bytes: file, type: 'application/zip' },
+    ),
   study: (id: string) => call<StudyInfo>('GET', st(id)),
   dashboard: (id: string) => call<Dashboard>('GET', `${st(id)}/dashboard`),
   result: (id: string) => call<Result>('GET', `${st(id)}/result`),

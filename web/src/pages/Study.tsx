@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { OwnersSection } from './Owners';
 import { api, ApiError, dollars, showVal, type Comment, type Diagnostic, type Elections, type Explanation, type Job, type Me, type Person, type Preview, type WhatIf } from '../api';
 import { BarChart, ColumnChart } from '../charts';
 import { CommentButton, compareBy, ExplainTree, Modal, SortHeader, targetLabel, useAsync, ValText, type SortDir } from '../widgets';
@@ -128,6 +129,7 @@ function DashboardTab({ id, version }: { id: string; version: number }) {
         </div>
       </div>
       {fed.comparison && <p>{fed.comparison}</p>}
+      <OwnersSection id={id} version={version} />
       <div className="grid2">
         <div>
           <h2>Credit by method</h2>
