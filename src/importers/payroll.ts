@@ -64,7 +64,10 @@ export class PayrollProcessor {
       return;
     }
     this.ctx.rowsRead++;
-    const id = f.required('employee_id', 'an employee identifier');
+    const id0 = f.required('employee_id', 'an employee identifier');
+    // Vendors that number employees per company (ADP: Co Code + File #) prefix the company code
+    const prefix = f.text('employee_id_prefix');
+    const id = id0 !== undefined && prefix ? `${prefix}-${id0}` : id0;
     const date = f.date('check_date');
     const amount = f.money('amount');
     const loc = checkLocation(f, 'work_state');

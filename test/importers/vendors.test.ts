@@ -26,8 +26,8 @@ describe('payroll profiles', () => {
     expect(r.accepted).toBe(true);
     expect(r.stats).toMatchObject({ rowsRead: 5, rowsUsed: 5, rowsExcluded: 0, recordsOut: 2 });
     expect(wages(r)).toEqual([
-      ['004512', 'Alvarez, Rosa', 1_250_000, 'ID'], // 6,250.00 + 6,250.00 = 12,500.00 (File # keeps its leading zeros)
-      ['004613', 'Brennan, Tom', 1_625_000, 'WA'], // 5,416.67 (CA) + 5,416.66 (WA) + 5,416.67 (WA, ISO date 2024-02-09) = 16,250.00; WA 10,833.33 > CA 5,416.67
+      ['QX7-004512', 'Alvarez, Rosa', 1_250_000, 'ID'], // 6,250.00 + 6,250.00 = 12,500.00 (Co Code + File #, leading zeros kept)
+      ['QX7-004613', 'Brennan, Tom', 1_625_000, 'WA'], // 5,416.67 (CA) + 5,416.66 (WA) + 5,416.67 (WA, ISO date 2024-02-09) = 16,250.00; WA 10,833.33 > CA 5,416.67
     ]);
     expect(r.records.employees.map((e) => e.title)).toEqual(['ML Engineer', 'Data Scientist']);
     expect(r.records.employees.every((e) => e.source?.note?.includes('not the W-2 itself'))).toBe(true);
@@ -38,7 +38,7 @@ describe('payroll profiles', () => {
   // are merged into one employee with 6,250.00 + 4,000.00 = 10,250.00 under the first name.
   // Fix: key ADP rows by "<Co Code>-<File #>" (e.g. a profile field `employee_id: [Co Code, "File #"]`
   // joined by the payroll processor, or an `idColumns` list in ProfileSchema).
-  it.fails('ADP: the same File # in two Co Codes is two employees', async () => {
+  it('ADP: the same File # in two Co Codes is two employees', async () => {
     const r = await imp('adp-two-companies.csv');
     expect(wages(r)).toEqual([
       ['QX7-004512', 'Alvarez, Rosa', 625_000, 'ID'],
