@@ -2,6 +2,7 @@ import { renderText, findRule } from '../explain/index.js';
 import { loadLaw } from '../law/index.js';
 import { parts } from '../periods/index.js';
 import { computeStudy } from '../study/compute/index.js';
+import { folderLedgerShas, retainedEvidence } from '../study/evidence-files.js';
 import { renderScheduleText, renderSummary, toJsonDocument } from '../study/compute/output.js';
 import type { StudyResult } from '../study/compute/result.js';
 import { readStudyFolder } from '../study/folder/index.js';
@@ -47,7 +48,7 @@ export async function runCompute(dir: string, opts: { year?: number; json?: bool
     console.error(`${dir} is a study of the tax year beginning ${study.taxpayer.period.start}, not ${opts.year}.`);
     return 2;
   }
-  const result = computeStudy(loadLaw(), study);
+  const result = computeStudy(loadLaw(), study, { retainedEvidence: retainedEvidence(dir, study, await folderLedgerShas(dir)) });
   if (opts.explain) {
     const text = explainLine(result, opts.explain);
     if (!text) {

@@ -14,8 +14,7 @@ import { renderReportHtml, renderReportPdf } from '../reports/report/index.js';
 import { writeWorkpapers } from '../reports/workpapers/index.js';
 import { openStore } from '../store/index.js';
 import { computeStudy } from '../study/compute/index.js';
-import { evidenceFiles, keptShas, retainedEvidence, type RetainedEvidence } from '../study/evidence-files.js';
-import { qualifyStudy } from '../study/qualify/index.js';
+import { evidenceFiles, keptShas, retainedEvidence } from '../study/evidence-files.js';
 import type { StudyResult } from '../study/compute/result.js';
 import type { Study } from '../study/model.js';
 import { loadStudyOrReport } from './compute.js';
@@ -23,24 +22,19 @@ import { loadStudyOrReport } from './compute.js';
 interface Computed {
   study: Study;
   result: StudyResult;
+  ledger: { entries: LedgerEntry[]; blobs: Map<string, Uint8Array> } | undefined;
 }
 
-function computeOrReport(dir: string): Computed | undefined {
+/** Computes the study with the evidence bytes actually kept (its ledger and its folder's files). */
+async function computeOrReport(dir: string, db?: string): Promise<Computed | undefined> {
   const study = loadStudyOrReport(dir);
   if (!study) {
     console.error(`${dir}: the study folder has errors; nothing was written.`);
     return undefined;
   }
-  return { study, result: computeStudy(loadLaw(), study) };
-}
-
-/**
- * The result with its qualification judged on the evidence bytes actually kept (computeStudy does
- * not see the study folder). Drop this once ComputeOptions carries `retainedEvidence`.
- */
-function withRetained(c: Computed, law: ReturnType<typeof loadLaw>, r: RetainedEvidence): Computed {
-  if (!c.result.qualification) return c;
-  return { study: c.study, result: { ...c.result, qualification: qualifyStudy(c.study, { law, retained: r.retained, evidenceProblems: r.problems }) } };
+  const ledger = await studyLedger(dir, db);
+  const retained = retainedEvidence(dir, study, keptShas(ledger?.entries ?? [], (sha) => ledger?.blobs.get(sha)));
+  return { study, result: computeStudy(loadLaw(), study, { retainedEvidence: retained }), ledger };
 }
 
 function write(path: string, data: Uint8Array | string): void {
@@ -83,7 +77,7 @@ export async function runForms(dir: string, opts: { format: string; out: string 
     console.error(`--format must be json, csv or pdf, not "${opts.format}"`);
     return 2;
   }
-  const c = computeOrReport(dir);
+  const c = await computeOrReport(dir);
   if (!c) return 2;
   const files = await renderForms(c.result, c.study, opts.format as FormsFormat, { law: loadLaw() });
   for (const f of files) write(join(opts.out, f.name), f.data);
@@ -95,16 +89,16 @@ export async function runReport(dir: string, opts: { format: string; out: string
     console.error(`--format must be html or pdf, not "${opts.format}"`);
     return 2;
   }
-  const c = computeOrReport(dir);
+  const c = await computeOrReport(dir);
   if (!c) return 2;
   write(opts.out, opts.format === 'pdf' ? await renderReportPdf(c.result, c.study) : renderReportHtml(c.result, c.study));
   return 0;
 }
 
 export async function runWorkpapers(dir: string, opts: { out: string; db?: string; preparedBy?: string }): Promise<number> {
-  const c = computeOrReport(dir);
+  const c = await computeOrReport(dir, opts.db);
   if (!c) return 2;
-  const ledger = await studyLedger(dir, opts.db);
+  const ledger = c.ledger;
   const buf = await writeWorkpapers(c.result, c.study, {
     law: loadLaw(),
     ...(ledger ? { ledger: ledger.entries } : {}),
@@ -116,7 +110,7 @@ export async function runWorkpapers(dir: string, opts: { out: string; db?: strin
 }
 
 export async function runRefundPacket(dir: string, opts: { json?: boolean; csv?: string; out?: string; signer?: string }): Promise<number> {
-  const c = computeOrReport(dir);
+  const c = await computeOrReport(dir);
   if (!c) return 2;
   const signer = opts.signer ? (([name, title, date]) => ({ name: name ?? '', title: title ?? '', date: date ?? '' }))(opts.signer.split(',').map((x) => x.trim())) : undefined;
   const packet = buildRefundPacket(c.study, c.result, { ...(c.result.qualification ? { qualification: c.result.qualification } : {}), ...(signer ? { signer } : {}) });
@@ -128,16 +122,14 @@ export async function runRefundPacket(dir: string, opts: { json?: boolean; csv?:
 }
 
 export async function runAudit(dir: string, opts: { out: string; db?: string; preparedBy?: string }): Promise<number> {
-  const computed = computeOrReport(dir);
-  if (!computed) return 2;
+  const c = await computeOrReport(dir, opts.db);
+  if (!c) return 2;
   const law = loadLaw();
-  const ledger = await studyLedger(dir, opts.db);
+  const ledger = c.ledger;
   // The evidence bytes: the study folder's files that hash to their items' SHA-256, and the
   // ledger's blobs. The readiness check "Raw inputs retained" is judged on exactly these.
-  const folder = evidenceFiles(dir, computed.study);
+  const folder = evidenceFiles(dir, c.study);
   for (const p of folder.problems) console.error(`warning: ${p.message}`);
-  const retained = retainedEvidence(dir, computed.study, keptShas(ledger?.entries ?? [], (sha) => ledger?.blobs.get(sha)));
-  const c = withRetained(computed, law, retained);
   const forms: Record<string, Uint8Array | string> = {};
   for (const fmt of ['json', 'csv', 'pdf'] as const) for (const f of await renderForms(c.result, c.study, fmt, { law })) forms[f.name] = f.data as Uint8Array | string;
   const packet = buildRefundPacket(c.study, c.result, c.result.qualification ? { qualification: c.result.qualification } : {});

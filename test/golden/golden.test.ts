@@ -10,6 +10,7 @@ import { buildForms, renderFormCsv, renderFormJson } from '../../src/forms/index
 import { loadLaw } from '../../src/law/index.js';
 import { renderReportHtml } from '../../src/reports/report/index.js';
 import { computeStudy } from '../../src/study/compute/index.js';
+import { retainedEvidence } from '../../src/study/evidence-files.js';
 import { readStudyFolder } from '../../src/study/folder/index.js';
 
 const root = resolve(__dirname, '..', '..');
@@ -29,7 +30,8 @@ function golden(rel: string, actual: string): void {
 for (const name of ['gem-state-fabrication', 'sawtooth-ml']) {
   describe(`golden: ${name}`, () => {
     const study = readStudyFolder(resolve(root, 'examples', name)).study!;
-    const result = computeStudy(loadLaw(), study);
+    // the evidence bytes kept in the example folder (its evidence/ files), as the CLI computes it
+    const result = computeStudy(loadLaw(), study, { retainedEvidence: retainedEvidence(resolve(root, 'examples', name), study) });
     const forms = buildForms(result, study);
     for (const f of forms) {
       it(`${f.id}: JSON`, () => golden(`${name}/${f.id}.json`, renderFormJson(f)));

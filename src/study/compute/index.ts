@@ -30,6 +30,7 @@ import { computeSection174 } from './s174.js';
 import { computeSectionG } from './section-g.js';
 import { computeGroup } from './group.js';
 import { qualifyStudy, type QualificationData } from '../qualify/index.js';
+import type { RetainedEvidence } from '../evidence-files.js';
 import { computePassThrough } from '../../rules/federal/passthrough.js';
 import { isPassThrough, ownerShares } from '../../rules/federal/passthrough-shares.js';
 import { qualifiedOrganizationBasePeriodAmount } from '../../rules/federal/qobpa.js';
@@ -67,6 +68,8 @@ function collectMissing(vals: Iterable<Val<unknown>>): string[] {
 export interface ComputeOptions {
   /** Interview definition and readiness checks (read once by the caller; default: the repository's data files, cached). */
   qualificationData?: QualificationData;
+  /** Evidence whose bytes are kept (ledger or matching study-folder files), for the readiness check. */
+  retainedEvidence?: RetainedEvidence;
 }
 
 export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}): StudyResult {
@@ -504,7 +507,11 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
       byState: qreByState,
     },
     employees: employeeResults(study, employees),
-    qualification: qualifyStudy(study, { law, ...(opts.qualificationData ? { data: opts.qualificationData } : {}) }),
+    qualification: qualifyStudy(study, {
+      law,
+      ...(opts.qualificationData ? { data: opts.qualificationData } : {}),
+      ...(opts.retainedEvidence ? { retained: opts.retainedEvidence.retained, evidenceProblems: opts.retainedEvidence.problems } : {}),
+    }),
     schedules,
     explanations: {
       s174: s174.history.why,
