@@ -328,7 +328,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   if (stateList.length) {
     const qualifying = new Set(study.components.filter((c) => c.qualification === 'qualifies').map((c) => c.id));
     const undecided = new Set(study.components.filter((c) => c.qualification === 'needs_information').map((c) => c.id));
-    const stHistory = normalisedHistory(history);
+    const stHistory = normalisedHistory(history, statesInStudy(study));
     const idQres = sourceQres(view, { state: 'ID', records: study, qualifying, undecided }).byCategory;
     const idahoProblems: string[] = [];
     const idahoFacts = idahoInputFromStudy(study, stHistory, period, s174, idQres, idahoProblems, view);

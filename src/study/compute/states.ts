@@ -30,9 +30,14 @@ export function stateName(code: string): string {
   return STATE_NAMES[code] ?? code;
 }
 
-/** History with zero state receipts filled in for years with no gross receipts at all. */
-export function normalisedHistory(history: readonly PriorYear[]): PriorYear[] {
-  return history.map((h) => (h.grossReceipts === 0 && (!h.grossReceiptsByState || Object.keys(h.grossReceiptsByState).length === 0) ? { ...h, grossReceiptsByState: new Proxy({}, { get: () => ZERO }) as Record<string, Cents> } : h));
+/**
+ * History with the obvious zeros filled in: a year with no gross receipts at all had none in any
+ * state, so its receipts by state are 0 for every state the year does not list.
+ */
+export function normalisedHistory(history: readonly PriorYear[], states: readonly string[] = []): PriorYear[] {
+  return history.map((h) =>
+    h.grossReceipts === 0 ? { ...h, grossReceiptsByState: { ...Object.fromEntries(states.map((st) => [st, ZERO])), ...(h.grossReceiptsByState ?? {}) } } : h,
+  );
 }
 
 function money(text: string | undefined): Cents | undefined | 'bad' {
@@ -207,19 +212,6 @@ export function idahoCarryforwardSchedule(r: IdahoResult): Schedule | undefined 
     ],
     rows,
     totals: { used: rows.reduce((s, x) => s + (x.cells.used as number), 0), expired: rows.reduce((s, x) => s + (x.cells.expired as number), 0), carried: rows.reduce((s, x) => s + (x.cells.carried as number), 0) },
-  };
-}
-
-export function idahoOwnersSchedule(r: IdahoResult): Schedule {
-  return {
-    id: 'owners.id',
-    title: 'Idaho credit passed to owners (Form 67 line 20)',
-    citation: [{ title: 'Idaho Code § 63-3029G' }, { title: 'Idaho Form 67, line 20' }],
-    columns: [
-      { key: 'owner', label: 'Owner', kind: 'text' },
-      { key: 'share', label: 'Credit passed through', kind: 'money' },
-    ],
-    rows: r.owners.map((o) => ({ cells: { owner: o.ownerId, share: o.share.kind === 'known' ? o.share.value : null }, source: 'us.id.research.owner_shares' })),
   };
 }
 

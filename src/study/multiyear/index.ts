@@ -30,6 +30,7 @@ import {
 } from '../../rules/states/index.js';
 import type { ReviewFlag } from '../../explain/types.js';
 import { idahoInputFromStudy, normalisedHistory } from '../compute/states.js';
+import { statesInStudy } from '../compute/breakdown.js';
 import { computeSection174 } from '../compute/s174.js';
 import { computeEmployeeWages, totalQualifiedWages } from '../compute/wages.js';
 import type { Schedule } from '../compute/result.js';
@@ -60,7 +61,7 @@ export function idahoYearFromStudy(law: Law, study: Study): IdahoStudyYear {
   const s174 = computeSection174(law, study, period, { wages, supplies, computers });
   const qualifying = new Set(study.components.filter((c) => c.qualification === 'qualifies').map((c) => c.id));
   const undecided = new Set(study.components.filter((c) => c.qualification === 'needs_information').map((c) => c.id));
-  const history = normalisedHistory([...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1)));
+  const history = normalisedHistory([...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1)), statesInStudy(study));
   const idQres = sourceQres(view, { state: 'ID', records: study, qualifying, undecided }).byCategory;
   const facts = idahoInputFromStudy(study, history, period, s174, idQres);
   const year = yearBegun(period);
