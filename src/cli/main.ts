@@ -17,6 +17,7 @@ import { runAudit, runForms, runRefundPacket, runReport, runWorkpapers } from '.
 import { runVerify } from './verify.js';
 import { ensureWebBuilt, runServe } from './serve.js';
 import { runIdahoStartup, runIdahoUnitary } from './idaho.js';
+import { runEvidenceAdd } from './evidence.js';
 
 const program = new Command();
 program.name('rdcredit').description('Prepare and defend U.S. research (R&D) tax credit studies.').version('0.1.0');
@@ -86,6 +87,23 @@ program
   .description('record a qualification decision: the component’s result changes, the log keeps who, when, why and the previous result')
   .action(async (study: string, o: { component: string; result: string; by: string; why: string; at?: string }) => {
     process.exitCode = await runDecide(study, o);
+  });
+
+const evidence = program.command('evidence').description('evidence items: documents captured byte for byte into the study’s ledger');
+evidence
+  .command('add')
+  .argument('<study>', 'study folder')
+  .argument('<file>', 'the document (ADR, design note, contract, interview notes, benchmark results …)')
+  .requiredOption('--kind <kind>', 'adr | design_doc | experiment_run | training_run | benchmark | commit | pull_request | ticket | contract | interview_note | survey_answer | meeting_notes | lab_notebook | other')
+  .option('--title <text>', 'title (default: the file name)')
+  .option('--component <id>', 'business component it supports; repeatable', (v: string, p: string[] = []) => [...p, v])
+  .option('--employee <id>', 'person it concerns; repeatable', (v: string, p: string[] = []) => [...p, v])
+  .option('--claimed-date <date>', 'the date the document claims for itself (YYYY-MM-DD)')
+  .option('--outcome <outcome>', 'for runs and experiments: success | failure | inconclusive')
+  .option('--id <id>', 'evidence id (default: doc:<first 12 hex of the SHA-256>)')
+  .description('capture a document into the study: ledger, evidence/ and an evidence.csv row (the same bytes twice change nothing)')
+  .action(async (study: string, file: string, o: { kind: string; title?: string; component?: string[]; employee?: string[]; claimedDate?: string; outcome?: string; id?: string }) => {
+    process.exitCode = await runEvidenceAdd(study, file, o);
   });
 
 const idaho = program.command('idaho').description('Idaho over several studies: the start-up election across years, unitary sharing');

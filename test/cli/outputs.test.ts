@@ -118,3 +118,27 @@ describe('rdcredit decide', () => {
     expect(doc.forms.f6765.lines['48']).toBeLessThan(1395000);
   }, 120_000);
 });
+
+describe('rdcredit evidence add', () => {
+  it('captures a document into the ledger, evidence/ and evidence.csv; the same bytes again change nothing; verify passes; qualify sees it', () => {
+    const dir = join(tmp, 'evidence-add');
+    cpSync(join(root, 'examples', 'gem-state-fabrication'), dir, { recursive: true });
+    const doc = join(tmp, 'adr-007-coating-cure.md');
+    writeFileSync(doc, '# ADR 007: cure schedule for the new coating\nUncertain at the outset: whether a 90-second cure reaches the adhesion target.\n');
+    const bad = run('evidence', 'add', dir, doc, '--kind', 'adr', '--component', 'NOPE');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no such business component/);
+    const r = run('evidence', 'add', dir, doc, '--kind', 'adr', '--component', 'A', '--claimed-date', '2023-02-01', '--title', 'ADR 007');
+    expect(r.status, r.stderr).toBe(0);
+    const csv = readFileSync(join(dir, 'evidence.csv'), 'utf8');
+    expect(csv).toMatch(/ADR 007/);
+    const again = run('evidence', 'add', dir, doc, '--kind', 'adr', '--component', 'A');
+    expect(again.stdout).toMatch(/already captured/);
+    expect(readFileSync(join(dir, 'evidence.csv'), 'utf8')).toBe(csv);
+    const v = run('verify', dir);
+    expect(v.status, v.stdout).toBe(0);
+    const q = JSON.parse(ok('qualify', dir, '--json'));
+    const a = q.components.find((c: { componentId: string }) => c.componentId === 'A');
+    expect(a.evidence.some((e: { title: string; contemporaneous: boolean }) => e.title === 'ADR 007' && e.contemporaneous === true)).toBe(true);
+  }, 120_000);
+});
