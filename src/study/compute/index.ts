@@ -533,7 +533,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
         cmp && cmp.kind === 'known'
           ? cmp.value.larger === 'equal'
             ? 'Regular credit and ASC are equal.'
-            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by ${formatCents((cmp.value.difference < 0 ? -cmp.value.difference : cmp.value.difference) as Cents)}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
+            : `${cmp.value.larger === 'regular' ? 'The regular credit' : 'The ASC'} is larger by ${formatDollars(roundToDollar((cmp.value.difference < 0 ? -cmp.value.difference : cmp.value.difference) as Cents))}${chosen.section280c ? ' (with §280C)' : ' (without §280C)'}.`
           : '',
     },
     states,
