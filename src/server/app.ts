@@ -416,7 +416,7 @@ export const routes: RouteDef[] = [
     guard: { study: 'interview.read' },
     handler: async ({ access, deps }) => {
       const s = await deps.ws.study(access!.studyId);
-      const report = deps.ws.qualification(s);
+      const report = await deps.ws.qualification(s);
       return {
         components: s.components.map((c) => ({
           ...c,
@@ -440,7 +440,7 @@ export const routes: RouteDef[] = [
       if (!comp) throw notFound('component');
       const reader = can(access!.role, 'study.read');
       const result = await deps.ws.result(access!.studyId);
-      const report = deps.ws.qualification(s) ?? result.qualification;
+      const report = (await deps.ws.qualification(s)) ?? result.qualification;
       const q = report?.components.find((x) => x.componentId === comp.id) ?? null;
       const target = `component:${comp.id}`;
       const evidence = (s.evidence ?? []).filter((e) => e.componentIds.includes(comp.id));
@@ -512,7 +512,7 @@ export const routes: RouteDef[] = [
     tag: 'components',
     guard: { study: 'study.read' },
     handler: async ({ access, deps }) => {
-      const r = deps.ws.qualification(await deps.ws.study(access!.studyId));
+      const r = await deps.ws.qualification(await deps.ws.study(access!.studyId));
       if (!r) throw new ApiError('unavailable', 'the qualification engine is not installed in this server');
       return r;
     },
@@ -738,7 +738,7 @@ export const routes: RouteDef[] = [
       if (!d) throw notFound('download');
       const study = await deps.ws.study(access!.studyId);
       const result = await deps.ws.result(access!.studyId);
-      const q = deps.ws.qualification(study);
+      const q = await deps.ws.qualification(study);
       const body = await d.render({ law: deps.ws.law, study, result, ...(q ? { qualification: q } : {}) });
       await deps.ws.audit({ firmId: access!.firmId, studyId: access!.studyId, userId: access!.user.id, action: 'download', target: d.id });
       return new Response(body as ResponseBody, { headers: { 'content-type': d.contentType, 'content-disposition': `attachment; filename="${safeName(d.fileName(study))}"` } });

@@ -24,8 +24,12 @@ export interface InterviewQuestion {
 export interface QualificationProvider {
   /** The interview asked for every business component. */
   questions(): InterviewQuestion[];
-  /** Evaluates every component from its records, interview answers and evidence. */
-  qualify(law: Law, study: Study): QualificationReport;
+  /**
+   * Evaluates every component from its records, interview answers and evidence. `kept` holds the
+   * SHA-256 values whose bytes are really in the store's ledger (see Workspace.keptEvidence): the
+   * "raw inputs retained" check passes only for those; without it the check cannot verify capture.
+   */
+  qualify(law: Law, study: Study, kept?: ReadonlySet<string>): QualificationReport;
 }
 
 export interface QuickCheckProvider {

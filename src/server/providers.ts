@@ -25,7 +25,7 @@ export function qualificationProvider(): NonNullable<Extensions['qualification']
   });
   return {
     questions: () => questions,
-    qualify: (law, study) => qualifyStudy(study, { law, data }),
+    qualify: (law, study, kept) => qualifyStudy(study, { law, data, ...(kept ? { retained: kept } : {}) }),
   };
 }
 

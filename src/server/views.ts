@@ -103,18 +103,18 @@ export function yearOverYear(study: Study, r: StudyResult): YearQre[] {
 
 /** The dashboard, built once per state of the study (see Workspace.stateKey). */
 export async function buildDashboard(ws: Workspace, id: string): Promise<unknown> {
-  const key = ws.stateKey(id);
+  const key = await ws.stateKey(id);
   const hit = ws.viewCache.get(id);
   if (hit && hit.key === key) return hit.value;
   const value = await dashboard(ws, id);
-  if (ws.stateKey(id) === key) ws.viewCache.set(id, { key, value });
+  if ((await ws.stateKey(id)) === key) ws.viewCache.set(id, { key, value });
   return value;
 }
 
 async function dashboard(ws: Workspace, id: string) {
   const study = await ws.study(id);
   const r = await ws.result(id);
-  const report = ws.qualification(study);
+  const report = await ws.qualification(study);
   const checks = report ? report.readiness.checks : completenessChecks(study, r);
   const comps = { qualifies: 0, does_not_qualify: 0, needs_information: 0 };
   for (const c of study.components) comps[c.qualification]++;

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Law } from '../law/law.js';
 import { computeStudy } from '../study/compute/index.js';
+import { keptShas } from '../study/evidence-files.js';
 import type { StudyResult } from '../study/compute/result.js';
 import { taxPeriod } from '../periods/index.js';
 import type { ComponentInterview, Elections, EvidenceItem, QualificationDecision, Study } from '../study/model.js';
@@ -60,6 +61,8 @@ export class Workspace {
   readonly viewCache = new Map<string, { key: string; value: unknown }>();
   private readonly reviewRev = new Map<string, number>();
   private rev = 0;
+  /** Per ledger head: for each content hash asked about, whether its bytes are kept in the ledger. */
+  private keptCache: { head: string; kept: Map<string, boolean> } = { head: '', kept: new Map() };
 
   constructor(
     readonly store: Store,
@@ -126,14 +129,47 @@ export class Workspace {
     return this.studies.get(id)?.rev ?? 0;
   }
 
-  /** Computes the study (with elections overridden for a what-if); cached until the study changes. */
+  // ── evidence kept in the ledger ────────────────────────────────────────────
+
+  /** The hash of the store ledger's last entry ('' when empty): it changes with every append. */
+  async ledgerHead(): Promise<string> {
+    const r = await this.db.query<{ hash: string }>('select hash from ledger_entry order by seq desc limit 1');
+    return r[0]?.hash ?? '';
+  }
+
+  /**
+   * Which of a study's evidence hashes have their bytes in the store's ledger: an entry with that
+   * sha256 whose stored blob hashes to it (keptShas). Only the study's own hashes are read, and
+   * each answer is cached until the ledger's head moves, so a dashboard costs one small query.
+   */
+  async keptEvidence(study: Study): Promise<{ head: string; kept: Set<string> }> {
+    const head = await this.ledgerHead();
+    if (this.keptCache.head !== head) this.keptCache = { head, kept: new Map() };
+    const cache = this.keptCache;
+    const wanted = [...new Set((study.evidence ?? []).map((e) => e.sha256?.toLowerCase()).filter((x): x is string => !!x))];
+    const todo = wanted.filter((sha) => !cache.kept.has(sha));
+    if (todo.length) {
+      const entries = (await this.db.query<{ sha256: string }>('select distinct sha256 from ledger_entry where sha256 = any($1)', [todo])).map((r) => ({ sha256: r.sha256 }));
+      const blobs = new Map<string, Uint8Array>();
+      for (const e of entries) {
+        const b = await this.store.ledger.blob(e.sha256);
+        if (b) blobs.set(e.sha256, b);
+      }
+      const kept = keptShas(entries, (sha) => blobs.get(sha));
+      for (const sha of todo) cache.kept.set(sha, kept.has(sha));
+    }
+    return { head, kept: new Set(wanted.filter((sha) => cache.kept.get(sha))) };
+  }
+
+  /** Computes the study (with elections overridden for a what-if); cached until the study or the ledger changes. */
   async result(id: string, elections?: Partial<Elections>): Promise<StudyResult> {
     const study = await this.study(id);
-    const key = `${id}\u0000${this.revOf(id)}\u0000${stableKey(elections ?? {})}`;
+    const { head, kept } = await this.keptEvidence(study);
+    const key = `${id}\u0000${this.revOf(id)}\u0000${head}\u0000${stableKey(elections ?? {})}`;
     const hit = this.results.get(key);
     if (hit) return hit;
     const s = elections ? { ...study, elections: { ...study.elections, ...elections, options: { ...(study.elections.options ?? {}), ...(elections.options ?? {}) } } } : study;
-    const r = computeStudy(this.law, s);
+    const r = computeStudy(this.law, s, { retainedEvidence: { retained: kept, problems: [] } });
     if (this.results.size > 64) this.results.delete(this.results.keys().next().value!);
     this.results.set(key, r);
     return r;
@@ -143,13 +179,17 @@ export class Workspace {
     return this.law.for(taxPeriod(study.taxpayer.period.start, study.taxpayer.period.end), study.elections.options ?? {});
   }
 
-  /** The qualification report (cached for the working copy of a study). */
-  qualification(study: Study): QualificationReport | undefined {
+  /**
+   * The qualification report, judging "raw inputs retained" on the bytes kept in the ledger
+   * (cached for the working copy of a study and the ledger's head).
+   */
+  async qualification(study: Study): Promise<QualificationReport | undefined> {
     if (!this.ext.qualification) return undefined;
+    const { head, kept } = await this.keptEvidence(study);
     const cached = this.studies.get(study.id);
-    const key = cached?.study === study ? `${study.id}\u0000${cached.rev}` : undefined;
+    const key = cached?.study === study ? `${study.id}\u0000${cached.rev}\u0000${head}` : undefined;
     if (key && this.qualCache.has(key)) return this.qualCache.get(key);
-    const r = this.ext.qualification.qualify(this.law, study);
+    const r = this.ext.qualification.qualify(this.law, study, kept);
     if (key) {
       if (this.qualCache.size > 64) this.qualCache.delete(this.qualCache.keys().next().value!);
       this.qualCache.set(key, r);
@@ -157,9 +197,9 @@ export class Workspace {
     return r;
   }
 
-  /** A key that changes whenever the study or its review state (version, sign-offs, comments) changes. */
-  stateKey(id: string): string {
-    return `${this.revOf(id)}:${this.reviewRev.get(id) ?? 0}:${this.ext.qualification ? 'q' : '-'}`;
+  /** A key that changes whenever the study, its review state (version, sign-offs, comments) or the ledger changes. */
+  async stateKey(id: string): Promise<string> {
+    return `${this.revOf(id)}:${this.reviewRev.get(id) ?? 0}:${this.ext.qualification ? 'q' : '-'}:${await this.ledgerHead()}`;
   }
 
   private reviewChanged(id: string): void {
@@ -329,15 +369,15 @@ export class Workspace {
       ];
       study.interviews = [...(study.interviews ?? []).filter((i) => i.componentId !== componentId), { componentId, answers: merged }];
       // Re-evaluate with the qualification engine, when one is wired in.
-      const changed = this.applyQualification(a, study, componentId, 'qualification engine (after interview answers)');
+      const changed = await this.applyQualification(a, study, componentId, 'qualification engine (after interview answers)');
       await this.saveStudy(study);
       return { before, after: { answers, qualificationChanges: changed }, value: { qualificationChanges: changed } };
     });
   }
 
   /** Writes the engine's result for one component onto it when it differs, and logs the decision. */
-  private applyQualification(a: Access, study: Study, componentId: string, why: string): QualificationDecision[] {
-    const report = this.qualification(study);
+  private async applyQualification(a: Access, study: Study, componentId: string, why: string): Promise<QualificationDecision[]> {
+    const report = await this.qualification(study);
     if (!report) return [];
     const at = new Date().toISOString();
     const out: QualificationDecision[] = [];

@@ -280,7 +280,7 @@ describe('the component page, the dashboard charts, people and comments', () => 
   it('gives one component with the qualification report: tests with reasons and citations, exclusions, substantially-all, evidence with contemporaneity, readiness checks', async () => {
     const a = fx.agents.read_only!;
     const study = await fx.server.ws.store.loadStudy(SAWTOOTH);
-    const expected = fx.server.ws.qualification(study)!.components.find((c) => c.componentId === 'SGA')!;
+    const expected = (await fx.server.ws.qualification(study))!.components.find((c) => c.componentId === 'SGA')!;
     const r = await j(a.req('GET', `/api/studies/${SAWTOOTH}/components/SGA`));
     expect(r.component.id).toBe('SGA');
     expect(r.qualification.tests.map((t: { test: string }) => t.test)).toEqual(['permitted_purpose', 'technological_uncertainty', 'technological_in_nature', 'process_of_experimentation']);
