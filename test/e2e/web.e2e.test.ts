@@ -3,7 +3,8 @@
  * by Debian's chromium through playwright-core. Logs in, checks the dashboard charts, runs the quick
  * check and a what-if, imports a W-2 file, answers an interview question, sees the credit change,
  * comments on a form line by keyboard, opens a component's qualification report, uploads dated
- * evidence and comments there, sorts the people page, and downloads files.
+ * evidence and comments there, sorts the people page, downloads files, and (as a preparer, by
+ * keyboard) opens a new client, taxpayer and empty 2025 study from the clients page.
  * Screenshots go to test/e2e/artifacts/. Skipped (with a message) only when /usr/bin/chromium is absent.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -63,8 +64,9 @@ describe.skipIf(!have)('the web app in chromium', () => {
 
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
   /** Form fields and buttons of the page without an accessible name (ids or text, for the message). */
-  const unlabelled = () =>
-    page.evaluate(() => {
+  const unlabelled = () => unlabelledOn(page);
+  const unlabelledOn = (pg: Page) =>
+    pg.evaluate(() => {
       type El = { id: string; tagName: string; type?: string; textContent: string | null; labels?: ArrayLike<unknown> | null; getAttribute(n: string): string | null };
       const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
       const bad: string[] = [];
@@ -253,6 +255,66 @@ describe.skipIf(!have)('the web app in chromium', () => {
     expect(readFileSync(pdf).subarray(0, 4).toString('latin1')).toBe('%PDF');
     await shot('7-downloads');
   }, 240_000);
+
+  it('a preparer opens a new client, taxpayer and empty 2025 study from the clients page, by keyboard', async () => {
+    // the firm admin adds a preparer (through the API, with the admin's session and CSRF token)
+    const cookies = await page.context().cookies();
+    const csrf = cookies.find((c) => c.name === 'rdc_csrf')!.value;
+    const add = await page.request.post(`${server.url}api/firms/example-cpa/users`, {
+      headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      data: { email: 'preparer@example-cpa.test', name: 'Pat Preparer', password: 'e2e preparer password', role: 'preparer' },
+    });
+    expect(add.status()).toBe(201);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(server.url);
+      await p.getByLabel('Email').fill('preparer@example-cpa.test');
+      await p.getByLabel('Password').fill('e2e preparer password');
+      await p.keyboard.press('Enter');
+      const newClient = p.getByRole('button', { name: 'New client' });
+      await newClient.focus();
+      await p.keyboard.press('Enter');
+      // the form opens with the focus in its first field
+      await p.getByLabel('Client name').waitFor();
+      const active = () => p.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id);
+      expect(await active()).toBe('nc-name');
+      await p.keyboard.type('Teton Robotics Group');
+      await p.keyboard.press('Enter');
+      // then the new study form, for that client, with a new taxpayer
+      await p.getByRole('heading', { name: 'New study' }).waitFor();
+      expect(await active()).toBe('ns-client');
+      expect(await p.locator('#ns-client option:checked').textContent()).toBe('Teton Robotics Group');
+      await p.keyboard.press('Tab');
+      expect(await active()).toBe('ns-taxpayer');
+      await p.keyboard.press('Tab');
+      expect(await active()).toBe('ns-tp-name');
+      await p.keyboard.type('Teton Robotics, Inc.');
+      await p.keyboard.press('Tab');
+      await p.keyboard.type('82-1234567');
+      await p.keyboard.press('Tab'); // entity type: C corporation (the default)
+      await p.keyboard.press('Tab');
+      expect(await active()).toBe('ns-tp-states');
+      await p.keyboard.type('ID');
+      await p.keyboard.press('Tab'); // the study folder ZIP: none
+      await p.keyboard.press('Tab');
+      expect(await active()).toBe('ns-year');
+      await p.keyboard.press('ControlOrMeta+a');
+      await p.keyboard.type('2025');
+      expect(await unlabelledOn(p)).toEqual([]);
+      await p.screenshot({ path: join(ARTIFACTS, '13-new-study.png') });
+      await p.keyboard.press('Enter');
+      // the new study opens; back on the clients page it is listed under its client
+      await p.waitForURL(/#\/studies\/[^/]+\/dashboard/);
+      await p.goto(`${server.url}#/`);
+      const nav = p.getByRole('navigation', { name: 'Clients and tax years' });
+      await nav.locator('strong', { hasText: 'Teton Robotics Group' }).locator('xpath=..').getByRole('link', { name: 'Tax year 2025' }).waitFor();
+      const row = p.getByRole('row', { name: /Teton Robotics Group/ });
+      expect(await row.getByRole('link').count()).toBe(1);
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
 
   it('the interview is usable on a phone', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
