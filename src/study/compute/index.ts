@@ -4,10 +4,10 @@
  */
 import { explainer, collectFlags, type Val } from '../../explain/index.js';
 import type { Law } from '../../law/law.js';
-import { add, formatCents, formatDollars, sub, ZERO, type Cents } from '../../money/cents.js';
+import { add, formatDollars, sub, ZERO, type Cents } from '../../money/cents.js';
 import { roundToDollar } from '../../money/rounding.js';
 import { applyRate, rate } from '../../money/rate.js';
-import { taxPeriod, yearBegun, parts } from '../../periods/index.js';
+import { taxPeriod, yearBegun } from '../../periods/index.js';
 import { computeFederalCredit } from '../../rules/federal/credit.js';
 import {
   basicResearchContractShare,
