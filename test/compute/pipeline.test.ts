@@ -378,3 +378,15 @@ describe('Form 6765 Section E and Form 67 page 2', () => {
     expect(shares.reduce((a, b) => a + b, 0)).toBe(known(r.forms.id67!.lines['20'] as never));
   });
 });
+
+describe('controlled group basis (§41(f)(1)(A)(ii))', () => {
+  it('basic research payments count in the allocation basis of the member that made them', () => {
+    const s = structuredClone(studies['sawtooth-ml']!);
+    s.taxpayer.groupMembers = [{ id: 'labs', name: 'Sawtooth Labs LLC', inControlledGroup: true }];
+    s.basicResearch = [{ id: 'BR-1', organization: 'Boise State University', amount: 100_000_00 as Cents, cash: true, writtenAgreement: true }];
+    const r = computeStudy(law, s);
+    const rows = r.schedules!['group.allocation']!.rows;
+    const self = rows.find((x) => x.cells.member === s.taxpayer.name)!;
+    expect(self.cells.qre).toBe(r.qre.byComponent.reduce((t, c) => t + c.total, 0) + 100_000_00);
+  });
+});

@@ -20,7 +20,15 @@ export interface GroupResult {
 }
 
 /** Undefined when the taxpayer is not a member of a controlled group. */
-export function computeGroup(view: LawView, study: Study, credit: Val<Cents>, employees: EmployeeQualifiedWages[], comps: ComponentBreakdown[]): GroupResult | undefined {
+export function computeGroup(
+  view: LawView,
+  study: Study,
+  credit: Val<Cents>,
+  employees: EmployeeQualifiedWages[],
+  comps: ComponentBreakdown[],
+  /** Basic research payments and energy consortium amounts the group took into account (the study's records carry no member for them: they are the taxpayer's). */
+  other: { basicResearch: Val<Cents>; energy: Val<Cents> } = { basicResearch: { kind: 'known', value: ZERO } as Val<Cents>, energy: { kind: 'known', value: ZERO } as Val<Cents> },
+): GroupResult | undefined {
   const others = (study.taxpayer.groupMembers ?? []).filter((m) => m.inControlledGroup);
   if (others.length === 0) return undefined;
   const self = study.taxpayer.id;
@@ -37,7 +45,13 @@ export function computeGroup(view: LawView, study: Study, credit: Val<Cents>, em
   const allocation = allocateGroupCredit(
     view,
     credit,
-    [...qre.entries()].map(([id, q]) => ({ id, qre: q, basicResearchPayments: ZERO, energyConsortiumAmounts: ZERO })),
+    // §41(f)(1)(A)(ii): the basis is each member's share of QREs, basic research payments and energy consortium amounts
+    [...qre.entries()].map(([id, q]) => ({
+      id,
+      qre: q,
+      basicResearchPayments: id === self ? (other.basicResearch.kind === 'known' ? other.basicResearch.value : undefined) : ZERO,
+      energyConsortiumAmounts: id === self ? (other.energy.kind === 'known' ? other.energy.value : undefined) : ZERO,
+    })),
   );
   if (allocation.kind !== 'known') return { allocation };
   const schedule: Schedule = {

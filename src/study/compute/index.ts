@@ -277,7 +277,7 @@ export function computeStudy(law: Law, study: Study, opts: ComputeOptions = {}):
   if (s174.schedule) schedules.s174 = s174.schedule;
 
   // Controlled group: the records cover every member; the group credit is allocated by QRE share
-  const group = computeGroup(view, study, federal.credit, employees, components);
+  const group = computeGroup(view, study, federal.credit, employees, components, { basicResearch: basicPayments, energy });
   if (group?.schedule) schedules['group.allocation'] = group.schedule;
   {
     const exB = explainer('us.federal.f6765.line_b', 'Form 6765 item B: member of a controlled group', [{ title: '26 U.S.C. § 41(f)(1)' }]);
