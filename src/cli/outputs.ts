@@ -49,24 +49,11 @@ async function studyLedger(dir: string, db?: string): Promise<{ entries: LedgerE
   if (!existsSync(dataDir)) {
     // The study folder's own file ledger (rdcredit import without --db)
     if (db || !existsSync(join(dir, '.rdcredit', 'ledger'))) return undefined;
-    const ledger = folderEvidence(dir).ledger;
-    const entries = await ledger.entries();
-    const blobs = new Map<string, Uint8Array>();
-    for (const e of entries) {
-      const b = await ledger.blob(e.sha256);
-      if (b) blobs.set(e.sha256, b);
-    }
-    return { entries, blobs };
+    return folderEvidence(dir).ledger.snapshot();
   }
   const store = await openStore({ dataDir });
   try {
-    const entries = await store.ledger.entries();
-    const blobs = new Map<string, Uint8Array>();
-    for (const e of entries) {
-      const b = await store.ledger.blob(e.sha256);
-      if (b) blobs.set(e.sha256, b);
-    }
-    return { entries, blobs };
+    return await store.ledger.snapshot();
   } finally {
     await store.close();
   }

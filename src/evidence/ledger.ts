@@ -203,8 +203,8 @@ export class Ledger {
     return this.storage.blob(sha256);
   }
 
-  /** Reads everything and runs {@link verifyLedger}. */
-  async verify(opts: { expectedHead?: string } = {}): Promise<VerifyResult> {
+  /** Every entry in order and the stored bytes of each content hash (read once per hash). */
+  async snapshot(): Promise<{ entries: LedgerEntry[]; blobs: Map<string, Uint8Array> }> {
     const entries = await this.storage.entries();
     const blobs = new Map<string, Uint8Array>();
     for (const e of entries) {
@@ -212,6 +212,12 @@ export class Ledger {
       const b = await this.storage.blob(e.sha256);
       if (b) blobs.set(e.sha256, b);
     }
+    return { entries, blobs };
+  }
+
+  /** Reads everything and runs {@link verifyLedger}. */
+  async verify(opts: { expectedHead?: string } = {}): Promise<VerifyResult> {
+    const { entries, blobs } = await this.snapshot();
     return verifyLedger(entries, (s) => blobs.get(s), opts);
   }
 }

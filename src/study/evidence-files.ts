@@ -121,13 +121,6 @@ export function keptShas(entries: readonly Pick<LedgerEntry, 'sha256'>[], blob: 
 /** The content hashes kept in a study folder's own ledger (`.rdcredit/ledger`); empty when the folder has none (nothing is created). */
 export async function folderLedgerShas(studyDir: string): Promise<Set<string>> {
   if (!existsSync(join(studyDir, '.rdcredit', 'ledger'))) return new Set();
-  const ledger = folderEvidence(studyDir).ledger;
-  const entries = await ledger.entries();
-  const blobs = new Map<string, Uint8Array>();
-  for (const e of entries) {
-    if (blobs.has(e.sha256)) continue;
-    const b = await ledger.blob(e.sha256);
-    if (b) blobs.set(e.sha256, b);
-  }
+  const { entries, blobs } = await folderEvidence(studyDir).ledger.snapshot();
   return keptShas(entries, (s) => blobs.get(s));
 }
