@@ -7,13 +7,14 @@
 import { explainer, type Val } from '../../explain/index.js';
 import type { Law, LawView } from '../../law/law.js';
 import { add, formatCents, sub, ZERO, type Cents } from '../../money/cents.js';
-import { addDays, periodLabel, taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
+import { periodLabel, taxPeriod, yearBegun, type IsoDate, type TaxPeriod } from '../../periods/index.js';
 import { applyPayrollCredit, type PayrollCreditResult } from '../../rules/federal/form8974.js';
 import { esbTest, qsbTest, type GrossReceiptsYear } from '../../rules/federal/gross-receipts-tests.js';
 import { section38Limit } from '../../rules/federal/irc38-limit.js';
 import { section39Ledger, type Section39Result } from '../../rules/federal/irc39-ledger.js';
 import { sectionD, type SectionDResult } from '../../rules/federal/payroll.js';
 import type { Study } from '../model.js';
+import { completeHistory } from './history.js';
 import type { Schedule } from './result.js';
 
 export interface LimitsResult {
@@ -207,14 +208,8 @@ function currentYearCarryforward(l28: Cents, room: Cents, opening: { amount: Cen
 }
 
 function firstReceiptsYear(study: Study): IsoDate | 'none' | undefined {
-  const first = study.baseFacts?.firstTaxYearStart;
-  if (first === undefined) return undefined;
-  if (first >= study.taxpayer.period.start) return (study.grossReceipts ?? 0) > 0 ? study.taxpayer.period.start : 'none';
-  const hist = [...study.history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
-  // Only a history that reaches back to the first tax year without gaps can say when receipts began
-  if (hist.length === 0 || hist[0]!.period.start !== first) return undefined;
-  for (let i = 1; i < hist.length; i++) if (hist[i]!.period.start !== addDays(hist[i - 1]!.period.end, 1)) return undefined;
-  if (addDays(hist[hist.length - 1]!.period.end, 1) !== study.taxpayer.period.start) return undefined;
+  const hist = completeHistory(study, study.history, study.taxpayer.period.start);
+  if (hist === undefined) return undefined;
   for (const h of hist) {
     if (h.grossReceipts === undefined) return undefined;
     if (h.grossReceipts > 0) return h.period.start;

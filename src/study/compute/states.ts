@@ -18,13 +18,14 @@
 import type { Val } from '../../explain/index.js';
 import { add, parseMoney, ZERO, type Cents } from '../../money/cents.js';
 import { applyRate, rate } from '../../money/rate.js';
-import { addDays, parts, taxPeriod, yearBegun, type TaxPeriod } from '../../periods/index.js';
+import { parts, taxPeriod, yearBegun, type TaxPeriod } from '../../periods/index.js';
 import type { LawView } from '../../law/law.js';
 import type { ComputeIdahoInput, IdahoResult } from '../../rules/states/index.js';
 import { STATE_NAMES } from './state-names.js';
 import type { PriorYear, Study } from '../model.js';
 import type { Schedule } from './result.js';
 import type { S174Result } from './s174.js';
+import { completeHistory } from './history.js';
 
 export function stateName(code: string): string {
   return STATE_NAMES[code] ?? code;
@@ -56,13 +57,8 @@ function money(text: string | undefined): Cents | undefined | 'bad' {
 function firstIdahoQreYear(study: Study, history: readonly PriorYear[], period: TaxPeriod): number | undefined {
   const given = study.stateFacts?.ID?.first_qre_year;
   if (given && /^\d{4}$/.test(given)) return Number(given);
-  const first = study.baseFacts?.firstTaxYearStart;
-  if (!first) return undefined;
-  if (first >= period.start) return parts(period.start).y;
-  const years = [...history].sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
-  if (years.length === 0 || years[0]!.period.start > first) return undefined;
-  for (let i = 1; i < years.length; i++) if (years[i]!.period.start !== addDays(years[i - 1]!.period.end, 1)) return undefined;
-  if (addDays(years[years.length - 1]!.period.end, 1) !== period.start) return undefined;
+  const years = completeHistory(study, history, period.start);
+  if (years === undefined) return undefined;
   for (const h of years) {
     const q = h.qreByState?.ID;
     if (q === undefined) return undefined;
